@@ -1,0 +1,2 @@
+/** Benchmarks: JMH for hot paths and the pipeline throughput harness. */
+package dev.hookline.benchmarks;

@@ -1,0 +1,36 @@
+package dev.hookline.core;
+
+/**
+ * A webhook (or the envelope around it) is larger than a limit allows: the source's body limit or the queue's
+ * message size limit. The receiver answers 413. Never retryable: the same bytes will not fit next time.
+ */
+public final class PayloadTooLargeException extends HooklineException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final long size;
+  private final long limit;
+
+  /**
+   * Creates the exception.
+   *
+   * @param what what is too large, for example {@code "envelope"}
+   * @param size its size in bytes
+   * @param limit the limit in bytes
+   */
+  public PayloadTooLargeException(String what, long size, long limit) {
+    super(what + " is " + size + " bytes, over the limit of " + limit + " bytes", false);
+    this.size = size;
+    this.limit = limit;
+  }
+
+  /** Returns the size in bytes that was refused. */
+  public long size() {
+    return size;
+  }
+
+  /** Returns the limit in bytes. */
+  public long limit() {
+    return limit;
+  }
+}
