@@ -1,0 +1,428 @@
+package dev.hookline.sqs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hookline.core.PermanentFailureException;
+import dev.hookline.core.PipelineListener;
+import dev.hookline.core.envelope.EnvelopeCodec;
+import dev.hookline.core.retry.FailureReport;
+import dev.hookline.sqs.internal.MessageEffects;
+import dev.hookline.testkit.ElasticMqExtension;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+
+class SqsConsumerRunnerIntegrationTest {
+
+  @RegisterExtension static final ElasticMqExtension SQS = new ElasticMqExtension();
+
+  private final SqsTestQueues queues = new SqsTestQueues(SQS);
+
+  private static SqsConsumerConfig.Builder config(ElasticMqExtension.QueuePair pair) {
+    return SqsConsumerConfig.builder()
+        .queueUrl(pair.queueUrl())
+        .deadLetterQueueUrl(pair.dlqUrl())
+        .waitTime(Duration.ofSeconds(1));
+  }
+
+  private static SqsConsumerRunner.Builder runner(RecordingSqsClient client, SqsConsumerConfig config) {
+    return SqsConsumerRunner.builder()
+        .client(client)
+        .config(config)
+        .random(new SplittableRandom(42))
+        .receiveBackoff(Duration.ofMillis(10), Duration.ofMillis(50));
+  }
+
+  private static List<String> ids(String prefix, int count) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      ids.add(prefix + "-" + i);
+    }
+    return ids;
+  }
+
+  private static Map<String, String> strings(Message m) {
+    return m.messageAttributes().entrySet().stream()
+        .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().stringValue()));
+  }
+
+  @Test
+  void aHandlerSlowerThanTheVisibilityTimeoutKeepsItsLease() throws Exception {
+    var pair = SQS.createQueueWithDlq("slow", 10, 30);
+    queues.send(pair.queueUrl(), List.of("slow-1"));
+    CountDownLatch release = new CountDownLatch(1);
+    CountingHandler handler = new CountingHandler((w, a) -> release.await(30, TimeUnit.SECONDS));
+    ConcurrentLinkedQueue<String> lost = new ConcurrentLinkedQueue<>();
+    PipelineListener listener =
+        new PipelineListener() {
+          @Override
+          public void onLeaseLost(String messageId) {
+            lost.add(messageId);
+          }
+        };
+    RecordingSqsClient client = new RecordingSqsClient(SQS.asyncClient());
+    SqsConsumerConfig config =
+        config(pair).maxInFlight(2).visibilityTimeout(Duration.ofSeconds(2)).listener(listener).build();
+    try (SqsConsumerRunner runner =
+        runner(client, config).processing(new TestPipeline(handler, Duration.ofSeconds(1), 3)).build()) {
+      runner.start();
+      // The heartbeat (every 2s/3) extends the lease; four extensions mean more than the 2 s visibility timeout
+      // has passed since receipt while the handler was still blocked.
+      Await.until(
+          Duration.ofSeconds(15),
+          "four lease extensions",
+          () -> client.visibilityChanges.size() >= 4,
+          () -> "changes=" + client.visibilityTimeouts());
+      assertThat(handler.running.get()).isEqualTo(1);
+      release.countDown();
+      Await.until(Duration.ofSeconds(10), "handled", () -> handler.totalSuccesses.get() == 1);
+      Await.until(Duration.ofSeconds(10), "queue empty", () -> queues.depth(pair.queueUrl()) == 0);
+    }
+    assertThat(handler.calls("slow-1")).as("received once: no second delivery while it ran").isEqualTo(1);
+    assertThat(client.visibilityTimeouts()).allSatisfy(t -> assertThat(t).isEqualTo(2));
+    assertThat(lost).isEmpty();
+  }
+
+  @Test
+  void aFailingHandlerIsRetriedAfterTheBackoffThenDeadLettered() {
+    var pair = SQS.createQueueWithDlq("failing", 10, 30);
+    queues.send(pair.queueUrl(), List.of("fail-1"));
+    CountingHandler handler =
+        new CountingHandler(
+            (w, a) -> {
+              throw new IllegalStateException("downstream said no");
+            });
+    RecordingSqsClient client = new RecordingSqsClient(SQS.asyncClient());
+    try (SqsConsumerRunner runner =
+        runner(client, config(pair).build())
+            .processing(new TestPipeline(handler, Duration.ofSeconds(1), 3))
+            .build()) {
+      runner.start();
+      List<Message> dead = queues.drain(pair.dlqUrl(), 1, Duration.ofSeconds(15));
+      assertThat(dead).hasSize(1);
+      Message m = dead.get(0);
+      assertThat(m.body()).isEqualTo(TestPipeline.body("fail-1"));
+      Map<String, String> attributes = strings(m);
+      assertThat(attributes)
+          .containsEntry(FailureReport.ATTR_REASON, "attempts_exhausted")
+          .containsEntry(FailureReport.ATTR_ERROR_TYPE, IllegalStateException.class.getName())
+          .containsEntry(FailureReport.ATTR_ERROR_MESSAGE, "downstream said no")
+          .containsEntry(FailureReport.ATTR_ATTEMPTS, "3")
+          .containsEntry(EnvelopeCodec.ATTR_DELIVERY_ID, "fail-1")
+          .containsEntry(EnvelopeCodec.ATTR_SOURCE, "test")
+          .containsKeys(
+              FailureReport.ATTR_FIRST_RECEIVED_AT,
+              FailureReport.ATTR_LAST_FAILED_AT,
+              MessageEffects.ATTR_ORIGINAL_MESSAGE_ID);
+      Await.until(Duration.ofSeconds(10), "source queue empty", () -> queues.depth(pair.queueUrl()) == 0);
+    }
+    assertThat(handler.calls("fail-1")).isEqualTo(3);
+    // Two retries, each made visible again after the policy's 1 s delay.
+    assertThat(client.visibilityTimeouts()).containsExactly(1, 1);
+  }
+
+  @Test
+  void aPermanentFailureIsDeadLetteredOnTheFirstAttempt() {
+    var pair = SQS.createQueueWithDlq("permanent", 10, 30);
+    queues.send(pair.queueUrl(), List.of("perm-1"));
+    CountingHandler handler =
+        new CountingHandler(
+            (w, a) -> {
+              throw new PermanentFailureException("unknown order type");
+            });
+    RecordingSqsClient client = new RecordingSqsClient(SQS.asyncClient());
+    try (SqsConsumerRunner runner =
+        runner(client, config(pair).build())
+            .processing(new TestPipeline(handler, Duration.ofSeconds(1), 3))
+            .build()) {
+      runner.start();
+      List<Message> dead = queues.drain(pair.dlqUrl(), 1, Duration.ofSeconds(10));
+      assertThat(dead).hasSize(1);
+      assertThat(strings(dead.get(0)))
+          .containsEntry(FailureReport.ATTR_REASON, "permanent_failure")
+          .containsEntry(FailureReport.ATTR_ATTEMPTS, "1")
+          .containsEntry(FailureReport.ATTR_ERROR_MESSAGE, "unknown order type");
+      Await.until(Duration.ofSeconds(10), "source queue empty", () -> queues.depth(pair.queueUrl()) == 0);
+    }
+    assertThat(handler.calls("perm-1")).isEqualTo(1);
+    assertThat(client.visibilityChanges).isEmpty();
+  }
+
+  @Test
+  void aPoisonMessageIsDeadLetteredWithoutCallingTheHandler() {
+    var pair = SQS.createQueueWithDlq("poison", 10, 30);
+    queues.sendRaw(pair.queueUrl(), "{not an envelope", Map.of("customer-tag", "blue"));
+    CountingHandler handler = new CountingHandler();
+    TestPipeline pipeline = new TestPipeline(handler, Duration.ofSeconds(1), 3);
+    RecordingSqsClient client = new RecordingSqsClient(SQS.asyncClient());
+    try (SqsConsumerRunner runner = runner(client, config(pair).build()).processing(pipeline).build()) {
+      runner.start();
+      List<Message> dead = queues.drain(pair.dlqUrl(), 1, Duration.ofSeconds(10));
+      assertThat(dead).hasSize(1);
+      assertThat(dead.get(0).body()).isEqualTo("{not an envelope");
+      assertThat(strings(dead.get(0)))
+          .containsEntry(FailureReport.ATTR_REASON, "poison_message")
+          .containsEntry("customer-tag", "blue")
+          .containsKey(MessageEffects.ATTR_ORIGINAL_MESSAGE_ID)
+          .doesNotContainKey(EnvelopeCodec.ATTR_DELIVERY_ID);
+      Await.until(Duration.ofSeconds(10), "source queue empty", () -> queues.depth(pair.queueUrl()) == 0);
+    }
+    assertThat(handler.totalCalls.get()).isZero();
+    assertThat(pipeline.poisonCalls.get()).isEqualTo(1);
+  }
+
+  @Test
+  void afterACrashANewRunnerHandlesEveryMessageOnce() throws Exception {
+    var pair = SQS.createQueueWithDlq("crash", 10, 2);
+    List<String> ids = ids("crash", 200);
+    Set<String> permanent = new HashSet<>(ids.subList(0, 200).stream().filter(id -> id.endsWith("7")).toList());
+    queues.send(pair.queueUrl(), ids);
+    // One shared pipeline: its completed-id set plays the idempotency store that survives the crash.
+    CountDownLatch never = new CountDownLatch(1);
+    CountingHandler first =
+        new CountingHandler(
+            (w, a) -> {
+              if (permanent.contains(w.deliveryId())) {
+                throw new PermanentFailureException("bad payload");
+              }
+            });
+    CountingHandler blocking =
+        new CountingHandler(
+            (w, a) -> {
+              if (first.totalSuccesses.get() >= 50) {
+                never.await();
+              }
+              first.handle(w, a);
+            });
+    CountingHandler second =
+        new CountingHandler(
+            (w, a) -> {
+              if (permanent.contains(w.deliveryId())) {
+                throw new PermanentFailureException("bad payload");
+              }
+            });
+    SwitchingHandler switching = new SwitchingHandler(blocking);
+    TestPipeline pipeline = new TestPipeline(switching, Duration.ofSeconds(1), 3);
+    SqsConsumerConfig config = config(pair).maxInFlight(8).visibilityTimeout(Duration.ofSeconds(2)).build();
+
+    SqsConsumerRunner crashed =
+        runner(new RecordingSqsClient(SQS.asyncClient()), config).processing(pipeline).build();
+    crashed.start();
+    Await.until(
+        Duration.ofSeconds(20),
+        "first runner busy mid-batch",
+        () -> first.totalSuccesses.get() >= 50 && blocking.running.get() >= 8);
+    crashed.abort();
+    switching.delegate = second;
+
+    try (SqsConsumerRunner next =
+        runner(new RecordingSqsClient(SQS.asyncClient()), config).processing(pipeline).build()) {
+      next.start();
+      Await.until(
+          Duration.ofSeconds(30),
+          "every message handled or dead-lettered",
+          () -> queues.depth(pair.queueUrl()) == 0,
+          () -> "depth=" + queues.depth(pair.queueUrl()));
+    }
+    never.countDown();
+
+    Set<String> handled = new HashSet<>(first.successes.keySet());
+    handled.addAll(second.successes.keySet());
+    for (String id : handled) {
+      assertThat(first.successes(id) + second.successes(id)).as("handled once: " + id).isEqualTo(1);
+    }
+    Set<String> deadLettered =
+        queues.drain(pair.dlqUrl(), 100, Duration.ofSeconds(3)).stream()
+            .map(m -> strings(m).get(EnvelopeCodec.ATTR_DELIVERY_ID))
+            .collect(Collectors.toSet());
+    assertThat(deadLettered).isEqualTo(permanent);
+    assertThat(handled).doesNotContainAnyElementsOf(permanent);
+    assertThat(handled.size() + deadLettered.size()).isEqualTo(ids.size());
+  }
+
+  @Test
+  void gracefulCloseReleasesUnfinishedMessagesAtOnce() throws Exception {
+    var pair = SQS.createQueueWithDlq("graceful", 10, 30);
+    List<String> ids = ids("graceful", 30);
+    queues.send(pair.queueUrl(), ids);
+    CountDownLatch never = new CountDownLatch(1);
+    CountingHandler stuck = new CountingHandler((w, a) -> never.await());
+    RecordingSqsClient client = new RecordingSqsClient(SQS.asyncClient());
+    SqsConsumerConfig config =
+        config(pair)
+            .maxInFlight(10)
+            .visibilityTimeout(Duration.ofSeconds(30))
+            .shutdownTimeout(Duration.ofMillis(200))
+            .build();
+    SqsConsumerRunner first =
+        runner(client, config).processing(new TestPipeline(stuck, Duration.ofSeconds(1), 3)).build();
+    first.start();
+    Await.until(Duration.ofSeconds(10), "ten handlers busy", () -> stuck.running.get() == 10);
+    long started = System.nanoTime();
+    first.close();
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    never.countDown();
+    assertThat(took).isLessThan(Duration.ofSeconds(5));
+    assertThat(client.visibilityTimeouts()).containsOnly(0).hasSize(10);
+
+    CountingHandler next = new CountingHandler();
+    long restarted = System.nanoTime();
+    try (SqsConsumerRunner second =
+        runner(new RecordingSqsClient(SQS.asyncClient()), config)
+            .processing(new TestPipeline(next, Duration.ofSeconds(1), 3))
+            .build()) {
+      second.start();
+      Await.until(Duration.ofSeconds(20), "all handled", () -> next.totalSuccesses.get() == 30);
+    }
+    // Released messages came back at once, well before their 30 s visibility timeout.
+    assertThat(Duration.ofNanos(System.nanoTime() - restarted)).isLessThan(Duration.ofSeconds(20));
+    assertThat(next.successes.keySet()).containsExactlyInAnyOrderElementsOf(ids);
+  }
+
+  @Test
+  void closeWhenIdleReturnsWithoutWaitingOutTheLongPoll() {
+    var pair = SQS.createQueueWithDlq("idle", 10, 30);
+    RecordingSqsClient client = new RecordingSqsClient(SQS.asyncClient());
+    SqsConsumerConfig config = config(pair).waitTime(Duration.ofSeconds(20)).build();
+    SqsConsumerRunner runner =
+        runner(client, config).processing(new TestPipeline(new CountingHandler(), Duration.ofSeconds(1), 3)).build();
+    runner.start();
+    Await.until(Duration.ofSeconds(5), "a long poll in progress", () -> client.receivesStarted.get() >= 1);
+    long started = System.nanoTime();
+    runner.close();
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+    assertThat(runner.isRunning()).isFalse();
+    runner.close(); // idempotent
+    assertThatThrownBy(runner::start).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void startsNoThreadBeforeStartAndStopsItsThreadsOnClose() {
+    var pair = SQS.createQueueWithDlq("threads", 10, 30);
+    Await.until(Duration.ofSeconds(10), "earlier runners' threads gone", () -> consumerThreads().isEmpty());
+    SqsConsumerRunner runner =
+        runner(new RecordingSqsClient(SQS.asyncClient()), config(pair).build())
+            .processing(new TestPipeline(new CountingHandler(), Duration.ofSeconds(1), 3))
+            .build();
+    assertThat(consumerThreads()).isEmpty();
+    runner.start();
+    assertThat(consumerThreads()).anyMatch(name -> name.startsWith("hookline-consumer-poller-"));
+    runner.close();
+    Await.until(
+        Duration.ofSeconds(10), "threads stopped", () -> consumerThreads().isEmpty(), () -> consumerThreads().toString());
+  }
+
+  private static List<String> consumerThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive)
+        .map(Thread::getName)
+        .filter(n -> n.startsWith("hookline-consumer-"))
+        .collect(Collectors.toList());
+  }
+
+  @Test
+  void receiveErrorsBackOffAndRecover() {
+    var pair = SQS.createQueueWithDlq("receive-errors", 10, 30);
+    List<String> ids = ids("recv", 20);
+    queues.send(pair.queueUrl(), ids);
+    RecordingSqsClient client = new RecordingSqsClient(SQS.asyncClient());
+    client.failReceives.set(5);
+    CountingHandler handler = new CountingHandler();
+    try (SqsConsumerRunner runner =
+        runner(client, config(pair).build())
+            .processing(new TestPipeline(handler, Duration.ofSeconds(1), 3))
+            .build()) {
+      runner.start();
+      Await.until(Duration.ofSeconds(15), "all handled", () -> handler.totalSuccesses.get() == 20);
+      Await.until(Duration.ofSeconds(10), "queue empty", () -> queues.depth(pair.queueUrl()) == 0);
+    }
+    assertThat(client.failReceives.get()).isZero();
+    assertThat(client.receivesStarted.get()).isGreaterThan(5);
+    assertThat(handler.successes.keySet()).containsExactlyInAnyOrderElementsOf(ids);
+  }
+
+  @Test
+  void failedDeletesAreRetried() {
+    var pair = SQS.createQueueWithDlq("delete-errors", 10, 30);
+    List<String> ids = ids("del", 10);
+    queues.send(pair.queueUrl(), ids);
+    RecordingSqsClient client = new RecordingSqsClient(SQS.asyncClient());
+    client.failDeletes.set(2);
+    CountingHandler handler = new CountingHandler();
+    try (SqsConsumerRunner runner =
+        runner(client, config(pair).build())
+            .processing(new TestPipeline(handler, Duration.ofSeconds(1), 3))
+            .build()) {
+      runner.start();
+      Await.until(Duration.ofSeconds(15), "queue empty", () -> queues.depth(pair.queueUrl()) == 0);
+    }
+    assertThat(client.failDeletes.get()).isZero();
+    assertThat(handler.totalCalls.get()).isEqualTo(10);
+  }
+
+  @Test
+  void aFailedExtensionIsReportedAsALostLease() throws Exception {
+    var pair = SQS.createQueueWithDlq("lost-lease", 10, 30);
+    queues.send(pair.queueUrl(), List.of("lost-1"));
+    ConcurrentLinkedQueue<String> lost = new ConcurrentLinkedQueue<>();
+    PipelineListener listener =
+        new PipelineListener() {
+          @Override
+          public void onLeaseLost(String messageId) {
+            lost.add(messageId);
+          }
+        };
+    CountDownLatch leaseLost = new CountDownLatch(1);
+    CountingHandler handler = new CountingHandler((w, a) -> leaseLost.await(20, TimeUnit.SECONDS));
+    RecordingSqsClient client = new RecordingSqsClient(SQS.asyncClient());
+    client.failVisibilityChanges.set(1000);
+    SqsConsumerConfig config =
+        config(pair)
+            .visibilityTimeout(Duration.ofSeconds(3))
+            .heartbeatInterval(Duration.ofMillis(500))
+            .listener(listener)
+            .build();
+    try (SqsConsumerRunner runner =
+        runner(client, config).processing(new TestPipeline(handler, Duration.ofSeconds(1), 3)).build()) {
+      runner.start();
+      Await.until(Duration.ofSeconds(15), "lease lost reported", () -> !lost.isEmpty());
+      leaseLost.countDown();
+      Await.until(Duration.ofSeconds(10), "handled", () -> handler.totalSuccesses.get() == 1);
+    }
+    assertThat(lost).hasSize(1);
+    // Each failed extension was attempted MAX_ATTEMPTS times, then given up.
+    assertThat(client.visibilityChanges).hasSize(MessageEffects.MAX_ATTEMPTS);
+  }
+
+  /** Lets a test swap the handler a shared pipeline calls. */
+  private static final class SwitchingHandler implements dev.hookline.core.WebhookHandler {
+    volatile dev.hookline.core.WebhookHandler delegate;
+
+    SwitchingHandler(dev.hookline.core.WebhookHandler delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public void handle(dev.hookline.core.Webhook webhook, dev.hookline.core.Attempt attempt) throws Exception {
+      delegate.handle(webhook, attempt);
+    }
+  }
+
+  @SuppressWarnings("unused")
+  private static MessageAttributeValue unused() {
+    return null;
+  }
+}
