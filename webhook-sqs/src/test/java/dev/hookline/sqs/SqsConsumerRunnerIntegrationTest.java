@@ -3,8 +3,11 @@ package dev.hookline.sqs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hookline.core.Attempt;
 import dev.hookline.core.PermanentFailureException;
 import dev.hookline.core.PipelineListener;
+import dev.hookline.core.Webhook;
+import dev.hookline.core.WebhookHandler;
 import dev.hookline.core.envelope.EnvelopeCodec;
 import dev.hookline.core.retry.FailureReport;
 import dev.hookline.sqs.internal.MessageEffects;
@@ -23,7 +26,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 class SqsConsumerRunnerIntegrationTest {
 
@@ -188,7 +190,7 @@ class SqsConsumerRunnerIntegrationTest {
   void afterACrashANewRunnerHandlesEveryMessageOnce() throws Exception {
     var pair = SQS.createQueueWithDlq("crash", 10, 2);
     List<String> ids = ids("crash", 200);
-    Set<String> permanent = new HashSet<>(ids.subList(0, 200).stream().filter(id -> id.endsWith("7")).toList());
+    Set<String> permanent = ids.stream().filter(id -> id.endsWith("7")).collect(Collectors.toSet());
     queues.send(pair.queueUrl(), ids);
     // One shared pipeline: its completed-id set plays the idempotency store that survives the crash.
     CountDownLatch never = new CountDownLatch(1);
@@ -408,21 +410,16 @@ class SqsConsumerRunnerIntegrationTest {
   }
 
   /** Lets a test swap the handler a shared pipeline calls. */
-  private static final class SwitchingHandler implements dev.hookline.core.WebhookHandler {
-    volatile dev.hookline.core.WebhookHandler delegate;
+  private static final class SwitchingHandler implements WebhookHandler {
+    volatile WebhookHandler delegate;
 
-    SwitchingHandler(dev.hookline.core.WebhookHandler delegate) {
+    SwitchingHandler(WebhookHandler delegate) {
       this.delegate = delegate;
     }
 
     @Override
-    public void handle(dev.hookline.core.Webhook webhook, dev.hookline.core.Attempt attempt) throws Exception {
+    public void handle(Webhook webhook, Attempt attempt) throws Exception {
       delegate.handle(webhook, attempt);
     }
-  }
-
-  @SuppressWarnings("unused")
-  private static MessageAttributeValue unused() {
-    return null;
   }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
@@ -22,7 +23,7 @@ final class SqsTestQueues {
   }
 
   /** Sends one webhook message per id, 10 per batch call; for FIFO queues {@code group} picks each id's group. */
-  void send(String queueUrl, List<String> ids, java.util.function.Function<String, String> group) {
+  void send(String queueUrl, List<String> ids, Function<String, String> group) {
     for (int from = 0; from < ids.size(); from += 10) {
       List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
       for (int i = from; i < Math.min(ids.size(), from + 10); i++) {

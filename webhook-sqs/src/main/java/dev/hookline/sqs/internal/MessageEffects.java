@@ -3,6 +3,7 @@ package dev.hookline.sqs.internal;
 import dev.hookline.core.Webhook;
 import dev.hookline.core.envelope.EnvelopeCodec;
 import dev.hookline.core.retry.FailureReport;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,11 +16,13 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
@@ -106,7 +109,7 @@ public final class MessageEffects {
               .thenApply(
                   r ->
                       new RawResult(
-                          r.successful().stream().map(s -> s.id()).collect(java.util.stream.Collectors.toSet()),
+                          r.successful().stream().map(s -> s.id()).collect(Collectors.toSet()),
                           r.failed()));
         },
         "delete");
@@ -137,7 +140,7 @@ public final class MessageEffects {
               .thenApply(
                   r ->
                       new RawResult(
-                          r.successful().stream().map(s -> s.id()).collect(java.util.stream.Collectors.toSet()),
+                          r.successful().stream().map(s -> s.id()).collect(Collectors.toSet()),
                           r.failed()));
         },
         "changeVisibility");
@@ -344,7 +347,7 @@ public final class MessageEffects {
 
   private static Throwable unwrap(Throwable error) {
     Throwable t = error;
-    while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException)
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
         && t.getCause() != null) {
       t = t.getCause();
     }
@@ -364,6 +367,6 @@ public final class MessageEffects {
       AwsServiceException service = (AwsServiceException) cause;
       return service.statusCode() >= 500 || service.isThrottlingException() || service.statusCode() == 429;
     }
-    return cause instanceof SdkClientException || cause instanceof java.io.IOException;
+    return cause instanceof SdkClientException || cause instanceof IOException;
   }
 }
