@@ -139,13 +139,32 @@ public final class SqsConsumerRunner implements AutoCloseable {
   private SqsConsumerRunner(Builder b) {
     this.client = b.client;
     this.config = b.config;
-    this.processing = b.processing;
+    this.processing = b.processing != null ? b.processing : fromProcessor(b.processor, EnvelopeCodec.defaults());
     this.userExecutor = b.executor;
     this.clock = b.clock;
     this.backoff = new ReceiveBackoff(b.receiveBackoffMin, b.receiveBackoffMax, b.random);
     this.listener = PipelineListener.safe(config.listener());
     this.effects = new MessageEffects(client, config.queueUrl(), config.deadLetterQueueUrl());
     this.permits = new Semaphore(config.maxInFlight());
+  }
+
+  private static MessageProcessing fromProcessor(WebhookProcessor processor, EnvelopeCodec codec) {
+    return new MessageProcessing() {
+      @Override
+      public Webhook decode(String body, Map<String, String> attributes) {
+        return codec.decode(body, attributes);
+      }
+
+      @Override
+      public Decision process(Webhook webhook, Attempt attempt) {
+        return processor.process(webhook, attempt);
+      }
+
+      @Override
+      public Decision poison(Throwable error, Attempt attempt) {
+        return processor.poison(error, attempt);
+      }
+    };
   }
 
   /** Returns a new builder. */
@@ -382,6 +401,14 @@ public final class SqsConsumerRunner implements AutoCloseable {
    */
   private boolean handleOne(InFlightMessage f) {
     Message m = f.message();
+    if (f.settled()) {
+      return false;
+    }
+    if (state.get() != State.RUNNING) {
+      // Closing: work not yet started goes back to the queue at once instead of delaying shutdown.
+      release(f);
+      return false;
+    }
     Attempt attempt = SqsMessages.attempt(m, clock.instant());
     Webhook webhook = null;
     Decision decision;
@@ -519,14 +546,13 @@ public final class SqsConsumerRunner implements AutoCloseable {
       if (remaining.compareTo(soon) > 0) {
         continue;
       }
+      // Never past the max processing time from receipt (at most SQS's 12 hours).
       long budget = Duration.between(now, f.budgetEnd()).getSeconds();
       long seconds = Math.min(config.visibilityTimeout().getSeconds(), budget);
-      if (seconds <= remaining.getSeconds() || seconds < 1) {
-        // The max processing time is used up: let the lease run out.
-        if (!remaining.isNegative() && !remaining.isZero()) {
-          continue;
+      if (seconds < 1 || !now.plusSeconds(seconds).isAfter(f.leaseEnd())) {
+        if (!now.isBefore(f.leaseEnd())) {
+          leaseLost(f, "maxProcessingTime reached");
         }
-        leaseLost(f, "maxProcessingTime reached");
         continue;
       }
       changes.add(new VisibilityChange(f.message(), (int) seconds));
@@ -723,6 +749,7 @@ public final class SqsConsumerRunner implements AutoCloseable {
   public static final class Builder {
     private SqsAsyncClient client;
     private SqsConsumerConfig config;
+    private WebhookProcessor processor;
     private MessageProcessing processing;
     private Executor executor;
     private Clock clock = Clock.systemUTC();
@@ -763,25 +790,7 @@ public final class SqsConsumerRunner implements AutoCloseable {
      * @return this builder
      */
     public Builder processor(WebhookProcessor processor) {
-      Objects.requireNonNull(processor, "processor");
-      EnvelopeCodec codec = EnvelopeCodec.defaults();
-      this.processing =
-          new MessageProcessing() {
-            @Override
-            public Webhook decode(String body, Map<String, String> attributes) {
-              return codec.decode(body, attributes);
-            }
-
-            @Override
-            public Decision process(Webhook webhook, Attempt attempt) {
-              return processor.process(webhook, attempt);
-            }
-
-            @Override
-            public Decision poison(Throwable error, Attempt attempt) {
-              return processor.poison(error, attempt);
-            }
-          };
+      this.processor = Objects.requireNonNull(processor, "processor");
       return this;
     }
 
@@ -848,7 +857,7 @@ public final class SqsConsumerRunner implements AutoCloseable {
       if (config == null) {
         throw new IllegalArgumentException("config must be set");
       }
-      if (processing == null) {
+      if (processor == null && processing == null) {
         throw new IllegalArgumentException("processor must be set");
       }
       if (receiveBackoffMin.isNegative()

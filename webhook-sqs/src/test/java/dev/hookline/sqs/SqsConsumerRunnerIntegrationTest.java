@@ -13,6 +13,7 @@ import dev.hookline.core.retry.FailureReport;
 import dev.hookline.sqs.internal.MessageEffects;
 import dev.hookline.testkit.ElasticMqExtension;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -292,6 +293,77 @@ class SqsConsumerRunnerIntegrationTest {
     // Released messages came back at once, well before their 30 s visibility timeout.
     assertThat(Duration.ofNanos(System.nanoTime() - restarted)).isLessThan(Duration.ofSeconds(20));
     assertThat(next.successes.keySet()).containsExactlyInAnyOrderElementsOf(ids);
+  }
+
+  @Test
+  void closeLetsWorkInProgressFinishWithinTheShutdownTimeout() throws Exception {
+    var pair = SQS.createQueueWithDlq("finish", 10, 30);
+    queues.send(pair.queueUrl(), List.of("finish-1"));
+    CountDownLatch release = new CountDownLatch(1);
+    CountingHandler handler = new CountingHandler((w, a) -> release.await(20, TimeUnit.SECONDS));
+    RecordingSqsClient client = new RecordingSqsClient(SQS.asyncClient());
+    SqsConsumerRunner runner =
+        runner(client, config(pair).shutdownTimeout(Duration.ofSeconds(10)).build())
+            .processing(new TestPipeline(handler, Duration.ofSeconds(1), 3))
+            .build();
+    runner.start();
+    Await.until(Duration.ofSeconds(10), "handler running", () -> handler.running.get() == 1);
+    Thread closer = new Thread(runner::close, "test-closer");
+    closer.start();
+    Await.until(Duration.ofSeconds(5), "closing", () -> !runner.isRunning());
+    release.countDown();
+    closer.join(Duration.ofSeconds(15).toMillis());
+
+    assertThat(closer.isAlive()).isFalse();
+    assertThat(handler.totalSuccesses.get()).isEqualTo(1);
+    assertThat(client.visibilityChanges).as("nothing released: it finished").isEmpty();
+    assertThat(queues.depth(pair.queueUrl())).as("its delete was flushed by close").isZero();
+  }
+
+  @Test
+  void leasesAreNeverExtendedPastTheMaxProcessingTime() throws Exception {
+    var pair = SQS.createQueueWithDlq("budget", 10, 30);
+    queues.send(pair.queueUrl(), List.of("budget-1"));
+    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    ConcurrentLinkedQueue<String> lost = new ConcurrentLinkedQueue<>();
+    PipelineListener listener =
+        new PipelineListener() {
+          @Override
+          public void onLeaseLost(String messageId) {
+            lost.add(messageId);
+          }
+        };
+    CountDownLatch release = new CountDownLatch(1);
+    CountingHandler handler = new CountingHandler((w, a) -> release.await(20, TimeUnit.SECONDS));
+    RecordingSqsClient client = new RecordingSqsClient(SQS.asyncClient());
+    SqsConsumerConfig config =
+        config(pair)
+            .maxInFlight(1)
+            .visibilityTimeout(Duration.ofSeconds(2))
+            .heartbeatInterval(Duration.ofMillis(100))
+            .maxProcessingTime(Duration.ofSeconds(3))
+            .listener(listener)
+            .build();
+    try (SqsConsumerRunner runner =
+        runner(client, config)
+            .clock(clock)
+            .processing(new TestPipeline(handler, Duration.ofSeconds(1), 3))
+            .build()) {
+      runner.start();
+      Await.until(Duration.ofSeconds(10), "handler running", () -> handler.running.get() == 1);
+      // The lease ends at +2 s and is extended within two heartbeats (200 ms) of its end. At +1.9 s only 1.1 s of
+      // the 3 s budget is left, so it is extended by 1 s (to +2.9 s), not by the 2 s visibility timeout.
+      clock.advance(Duration.ofMillis(1900));
+      Await.until(Duration.ofSeconds(5), "one extension", () -> client.visibilityChanges.size() == 1);
+      assertThat(client.visibilityTimeouts()).containsExactly(1);
+      // At +3 s the budget is spent: no further extension, and the lease is reported lost.
+      clock.advance(Duration.ofMillis(1100));
+      Await.until(Duration.ofSeconds(5), "lease lost", () -> !lost.isEmpty());
+      release.countDown();
+      Await.until(Duration.ofSeconds(10), "handled", () -> handler.totalSuccesses.get() >= 1);
+    }
+    assertThat(client.visibilityTimeouts()).containsExactly(1);
+    assertThat(lost).hasSize(1);
   }
 
   @Test
