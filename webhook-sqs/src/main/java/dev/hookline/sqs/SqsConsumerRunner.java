@@ -484,8 +484,9 @@ public final class SqsConsumerRunner implements AutoCloseable {
         dead.report().reason(),
         dead.report().errorType());
     CompletableFuture<Boolean> sent =
-        effects
-            .sendToDeadLetterQueue(m, dead.report(), webhook)
+        (webhook.isPresent()
+                ? effects.sendToDeadLetterQueue(m, dead.report(), webhook.get())
+                : effects.sendToDeadLetterQueue(m, dead.report()))
             .thenCompose(
                 ok ->
                     ok

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -147,24 +146,41 @@ public final class MessageEffects {
   }
 
   /**
-   * Sends a copy of a message to the dead-letter queue: the original body unchanged, the failure report as
-   * attributes (see {@link #deadLetterAttributes}). Does not delete the original; do that once this succeeds.
+   * Sends a copy of a message that could not be decoded to the dead-letter queue: the original body unchanged, the
+   * failure report as attributes (see {@link #deadLetterAttributes(Message, FailureReport)}). Does not delete the
+   * original; do that once this succeeds.
    *
    * @param original the received message
    * @param report why it is dead-lettered
-   * @param decoded the webhook the message decoded to, if it decoded
    * @return true when SQS accepted the copy; never completes exceptionally
    */
-  public CompletableFuture<Boolean> sendToDeadLetterQueue(
-      Message original, FailureReport report, Optional<Webhook> decoded) {
+  public CompletableFuture<Boolean> sendToDeadLetterQueue(Message original, FailureReport report) {
+    return sendCopy(original, report, deadLetterAttributes(original, report));
+  }
+
+  /**
+   * Sends a copy of a message whose webhook failed to the dead-letter queue: the original body unchanged, the
+   * failure report as attributes (see {@link #deadLetterAttributes(Message, FailureReport, Webhook)}). Does not
+   * delete the original; do that once this succeeds.
+   *
+   * @param original the received message
+   * @param report why it is dead-lettered
+   * @param decoded the webhook the message decoded to
+   * @return true when SQS accepted the copy; never completes exceptionally
+   */
+  public CompletableFuture<Boolean> sendToDeadLetterQueue(Message original, FailureReport report, Webhook decoded) {
+    return sendCopy(original, report, deadLetterAttributes(original, report, decoded));
+  }
+
+  private CompletableFuture<Boolean> sendCopy(
+      Message original, FailureReport report, Map<String, MessageAttributeValue> attributes) {
     Objects.requireNonNull(original, "original");
     Objects.requireNonNull(report, "report");
-    Objects.requireNonNull(decoded, "decoded");
     SendMessageRequest.Builder request =
         SendMessageRequest.builder()
             .queueUrl(deadLetterQueueUrl)
             .messageBody(original.body())
-            .messageAttributes(deadLetterAttributes(original, report, decoded));
+            .messageAttributes(attributes);
     if (SqsMessages.isFifo(deadLetterQueueUrl)) {
       // A FIFO DLQ needs a group and a deduplication id: keep the source group so per-group order survives, and
       // use the source message id so a retried send is deduplicated by SQS.
@@ -200,25 +216,42 @@ public final class MessageEffects {
   }
 
   /**
-   * Returns the attributes a dead-lettered copy carries, at most {@value SqsMessages#MAX_MESSAGE_ATTRIBUTES}: first
-   * the failure report's six and {@value #ATTR_ORIGINAL_MESSAGE_ID}; then, if the message decoded, the delivery id
-   * and source; then the original's string attributes by name while room is left (binary attributes are dropped).
+   * Returns the attributes a dead-lettered copy of an undecodable message carries, at most {@value
+   * SqsMessages#MAX_MESSAGE_ATTRIBUTES}: first the failure report's six and {@value #ATTR_ORIGINAL_MESSAGE_ID}, then
+   * the original's string attributes by name while room is left (binary attributes are dropped).
    *
    * @param original the received message
    * @param report why it is dead-lettered
-   * @param decoded the webhook the message decoded to, if it decoded
+   * @return attribute name → value, in that order
+   */
+  public static Map<String, MessageAttributeValue> deadLetterAttributes(Message original, FailureReport report) {
+    return attributes(original, report, null);
+  }
+
+  /**
+   * Returns the attributes a dead-lettered copy of a decoded message carries, at most {@value
+   * SqsMessages#MAX_MESSAGE_ATTRIBUTES}: first the failure report's six and {@value #ATTR_ORIGINAL_MESSAGE_ID}, then
+   * the webhook's delivery id and source, then the original's string attributes by name while room is left.
+   *
+   * @param original the received message
+   * @param report why it is dead-lettered
+   * @param decoded the webhook the message decoded to
    * @return attribute name → value, in that order
    */
   public static Map<String, MessageAttributeValue> deadLetterAttributes(
-      Message original, FailureReport report, Optional<Webhook> decoded) {
+      Message original, FailureReport report, Webhook decoded) {
+    return attributes(original, report, Objects.requireNonNull(decoded, "decoded"));
+  }
+
+  private static Map<String, MessageAttributeValue> attributes(
+      Message original, FailureReport report, Webhook decoded) {
     Map<String, MessageAttributeValue> result = new LinkedHashMap<>();
     report.toAttributes().forEach((k, v) -> result.put(k, string(v)));
     result.put(ATTR_ORIGINAL_MESSAGE_ID, string(original.messageId()));
-    decoded.ifPresent(
-        w -> {
-          result.put(EnvelopeCodec.ATTR_DELIVERY_ID, string(w.deliveryId()));
-          result.put(EnvelopeCodec.ATTR_SOURCE, string(w.source()));
-        });
+    if (decoded != null) {
+      result.put(EnvelopeCodec.ATTR_DELIVERY_ID, string(decoded.deliveryId()));
+      result.put(EnvelopeCodec.ATTR_SOURCE, string(decoded.source()));
+    }
     for (Map.Entry<String, MessageAttributeValue> e : new TreeMap<>(original.messageAttributes()).entrySet()) {
       if (result.size() >= SqsMessages.MAX_MESSAGE_ATTRIBUTES) {
         break;

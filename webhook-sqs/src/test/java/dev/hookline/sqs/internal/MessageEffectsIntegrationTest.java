@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -153,7 +152,7 @@ class MessageEffectsIntegrationTest {
             .get(0);
     MessageEffects effects = new MessageEffects(SQS.asyncClient(), url, dlq);
 
-    assertThat(effects.sendToDeadLetterQueue(original, REPORT, Optional.empty()).join()).isTrue();
+    assertThat(effects.sendToDeadLetterQueue(original, REPORT).join()).isTrue();
 
     Message dead =
         SQS.syncClient()
@@ -184,7 +183,7 @@ class MessageEffectsIntegrationTest {
             .get(0);
     MessageEffects effects = new MessageEffects(SQS.asyncClient(), url, dlq);
 
-    assertThat(effects.sendToDeadLetterQueue(original, REPORT, Optional.empty()).join()).isTrue();
+    assertThat(effects.sendToDeadLetterQueue(original, REPORT).join()).isTrue();
 
     Message dead =
         SQS.syncClient()
@@ -204,7 +203,7 @@ class MessageEffectsIntegrationTest {
     Message original = Message.builder().messageId("m-1").receiptHandle("r").body("b").build();
     MessageEffects effects = new MessageEffects(SQS.asyncClient(), url, url + "-does-not-exist");
 
-    assertThat(effects.sendToDeadLetterQueue(original, REPORT, Optional.empty()).join()).isFalse();
+    assertThat(effects.sendToDeadLetterQueue(original, REPORT).join()).isFalse();
   }
 
   @Test
@@ -220,7 +219,7 @@ class MessageEffectsIntegrationTest {
         Webhook.builder().deliveryId("d-1").source("github").receivedAt(Instant.EPOCH).build();
 
     Map<String, MessageAttributeValue> attributes =
-        MessageEffects.deadLetterAttributes(original, REPORT, Optional.of(webhook));
+        MessageEffects.deadLetterAttributes(original, REPORT, webhook);
 
     // SQS allows at most 10 message attributes (SQS developer guide, message attributes).
     assertThat(attributes).hasSize(10);
@@ -240,7 +239,7 @@ class MessageEffectsIntegrationTest {
     assertThat(attributes.get(EnvelopeCodec.ATTR_DELIVERY_ID).stringValue()).isEqualTo("d-1");
 
     Map<String, MessageAttributeValue> undecoded =
-        MessageEffects.deadLetterAttributes(original, REPORT, Optional.empty());
+        MessageEffects.deadLetterAttributes(original, REPORT);
     assertThat(undecoded).hasSize(10).containsKeys("user-0", "user-1", "user-2");
   }
 }
