@@ -139,7 +139,7 @@ public final class SqsConsumerRunner implements AutoCloseable {
   private SqsConsumerRunner(Builder b) {
     this.client = b.client;
     this.config = b.config;
-    this.processing = b.processing != null ? b.processing : fromProcessor(b.processor, EnvelopeCodec.defaults());
+    this.processing = b.processing != null ? b.processing : fromProcessor(b.processor, b.codec);
     this.userExecutor = b.executor;
     this.clock = b.clock;
     this.backoff = new ReceiveBackoff(b.receiveBackoffMin, b.receiveBackoffMax, b.random);
@@ -752,6 +752,7 @@ public final class SqsConsumerRunner implements AutoCloseable {
     private SqsConsumerConfig config;
     private WebhookProcessor processor;
     private MessageProcessing processing;
+    private EnvelopeCodec codec = EnvelopeCodec.defaults();
     private Executor executor;
     private Clock clock = Clock.systemUTC();
     private RandomGenerator random = ThreadLocalRandom.current();
@@ -784,14 +785,25 @@ public final class SqsConsumerRunner implements AutoCloseable {
     }
 
     /**
-     * Sets the processor that runs your handler and decides what happens to each message. Required. Envelopes are
-     * decoded with {@link EnvelopeCodec#defaults()}.
+     * Sets the processor that runs your handler and decides what happens to each message. Required.
      *
      * @param processor the processor
      * @return this builder
      */
     public Builder processor(WebhookProcessor processor) {
       this.processor = Objects.requireNonNull(processor, "processor");
+      return this;
+    }
+
+    /**
+     * Sets the codec that decodes queue messages (Hookline envelopes and API Gateway direct-integration messages).
+     * Default {@link EnvelopeCodec#defaults()}; change it only to match a codec configured on the sending side.
+     *
+     * @param codec the codec
+     * @return this builder
+     */
+    public Builder codec(EnvelopeCodec codec) {
+      this.codec = Objects.requireNonNull(codec, "codec");
       return this;
     }
 
