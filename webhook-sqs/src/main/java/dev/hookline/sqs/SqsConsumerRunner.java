@@ -28,7 +28,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -245,6 +244,9 @@ public final class SqsConsumerRunner implements AutoCloseable {
       List<Message> messages;
       try {
         messages = receive(wanted);
+        if (failures > 0) {
+          log.debug("Receive recovered. queue={} afterFailures={}", config.queueUrl(), failures);
+        }
         failures = 0;
       } catch (InterruptedException | CancellationException e) {
         permits.release(wanted);
@@ -257,7 +259,10 @@ public final class SqsConsumerRunner implements AutoCloseable {
         failures++;
         Duration wait = backoff.delay(failures);
         Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-        if (MessageEffects.retryable(cause)) {
+        if (failures > 1 && failures % 10 != 0) {
+          // Once per ten during a long outage is enough to see it.
+          log.debug("Receive failed again. queue={} consecutiveFailures={} wait={}", config.queueUrl(), failures, wait);
+        } else if (MessageEffects.retryable(cause)) {
           log.warn(
               "Receive failed; backing off. queue={} consecutiveFailures={} wait={}",
               config.queueUrl(),
@@ -362,7 +367,8 @@ public final class SqsConsumerRunner implements AutoCloseable {
   private void submit(List<InFlightMessage> messages, Runnable task) {
     try {
       executor.execute(task);
-    } catch (RejectedExecutionException e) {
+    } catch (RuntimeException e) {
+      // Usually a RejectedExecutionException from an executor that was shut down.
       log.warn("Executor rejected work; making messages visible again. count={}", messages.size(), e);
       for (InFlightMessage f : messages) {
         release(f);
