@@ -19,6 +19,7 @@ final class InFlightMessage {
   private final Instant budgetEnd;
   private final AtomicBoolean settled = new AtomicBoolean();
   private final AtomicBoolean leaseLost = new AtomicBoolean();
+  private final AtomicBoolean extending = new AtomicBoolean();
   private volatile Instant leaseEnd;
 
   InFlightMessage(Message message, Instant receivedAt, Instant leaseEnd, Instant budgetEnd) {
@@ -60,6 +61,15 @@ final class InFlightMessage {
 
   boolean settled() {
     return settled.get();
+  }
+
+  /** Returns true when no extension is in progress, and marks one in progress. */
+  boolean startExtending() {
+    return extending.compareAndSet(false, true);
+  }
+
+  void doneExtending() {
+    extending.set(false);
   }
 
   /** Returns true the first time the lease is marked lost. */

@@ -562,6 +562,9 @@ public final class SqsConsumerRunner implements AutoCloseable {
         }
         continue;
       }
+      if (!f.startExtending()) {
+        continue; // the previous extension has not answered yet
+      }
       changes.add(new VisibilityChange(f.message(), (int) seconds));
       targets.put(f.messageId(), f);
     }
@@ -570,14 +573,16 @@ public final class SqsConsumerRunner implements AutoCloseable {
     }
     effects
         .changeVisibility(changes)
-        .thenAccept(
-            (BatchOutcome outcome) -> {
+        .whenComplete(
+            (BatchOutcome outcome, Throwable error) -> {
               for (VisibilityChange c : changes) {
                 InFlightMessage f = targets.get(c.message().messageId());
-                if (outcome.succeeded(f.messageId())) {
+                f.doneExtending();
+                if (error == null && outcome.succeeded(f.messageId())) {
                   f.leaseEnd(now.plusSeconds(c.timeoutSeconds()));
                 } else if (!f.settled()) {
-                  leaseLost(f, "extension failed: " + outcome.failed().get(f.messageId()));
+                  String code = error != null ? error.toString() : outcome.failed().get(f.messageId());
+                  leaseLost(f, "extension failed: " + code);
                 }
               }
             });
