@@ -102,7 +102,7 @@ final class HmacKeys {
     try {
       mac.init(key);
     } catch (InvalidKeyException e) {
-      // Cannot happen: every key was built for this algorithm. Reset so a half-initialised Mac is never reused.
+      // Cannot happen: every key was built for this algorithm, and the next init() replaces any partial state.
       throw new IllegalStateException("HMAC key rejected by " + key.getAlgorithm(), e);
     }
     if (before.length > 0) {

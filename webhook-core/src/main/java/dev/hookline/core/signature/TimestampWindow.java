@@ -44,10 +44,6 @@ final class TimestampWindow {
     return tolerance;
   }
 
-  Clock clock() {
-    return clock;
-  }
-
   /**
    * Parses the signed timestamp and checks it against the clock.
    *
