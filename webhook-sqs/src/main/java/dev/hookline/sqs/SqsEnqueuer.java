@@ -438,7 +438,18 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
         });
   }
 
-  private void callFailed(List<Entry> batch, Throwable error) {
+  private void callFailed(List<Entry> all, Throwable error) {
+    List<Entry> batch = new ArrayList<>(all.size());
+    for (Entry e : all) {
+      if (!e.future.isDone()) {
+        batch.add(e);
+      }
+    }
+    if (batch.isEmpty()) {
+      // Every caller already has an answer (budget or close); nothing to report.
+      log.debug("SendMessageBatch failed after its entries completed. queueUrl={} error={}", queueUrl, describe(error));
+      return;
+    }
     if (EnqueueRetry.retryable(error)) {
       batch.forEach(e -> retry(e, error));
       return;
