@@ -220,7 +220,9 @@ class SqsEnqueuerIntegrationTest {
       for (int i = 0; i < n; i++) {
         String id = "d-" + i;
         submitted.add(
-            CompletableFuture.supplyAsync(() -> enqueuer.store(webhook(id), BUDGET).toCompletableFuture(), callers));
+            // A generous budget: this checks delivery and batching, not deadlines, on a possibly cold, busy JVM.
+            CompletableFuture.supplyAsync(
+                () -> enqueuer.store(webhook(id), Duration.ofSeconds(20)).toCompletableFuture(), callers));
       }
       for (CompletableFuture<CompletableFuture<Void>> s : submitted) {
         results.add(s.get(10, TimeUnit.SECONDS));
@@ -229,7 +231,7 @@ class SqsEnqueuerIntegrationTest {
       callers.shutdown();
     }
 
-    allOf(results).get(10, TimeUnit.SECONDS);
+    allOf(results).get(30, TimeUnit.SECONDS);
 
     assertThat(results).allSatisfy(f -> assertThat(f).isCompleted());
     List<String> ids = drainedIds(queue);
@@ -453,6 +455,8 @@ class SqsEnqueuerIntegrationTest {
     assertThatThrownBy(() -> enqueuer(proxied, url).maxMessageBytes(1_048_577).build())
         .hasMessageStartingWith("maxMessageBytes");
     assertThatThrownBy(() -> enqueuer(proxied, url).maxPending(0).build()).hasMessageStartingWith("maxPending");
+    assertThatThrownBy(() -> enqueuer(proxied, url).maxConcurrentCalls(0).build())
+        .hasMessageStartingWith("maxConcurrentCalls");
     assertThatThrownBy(() -> enqueuer(proxied, url).linger(Duration.ofSeconds(2)).build())
         .hasMessageStartingWith("linger");
     assertThatThrownBy(() -> enqueuer(proxied, url).attemptTimeout(Duration.ZERO).build())
