@@ -26,6 +26,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,6 +71,9 @@ public final class WebhookHttpServer implements AutoCloseable {
   public static final int DEFAULT_THREADS = 16;
 
   private static final String HEALTH_PATH = "/healthz";
+  private static final ReceiveResult SHUTTING_DOWN =
+      new ReceiveResult.Rejected(
+          RejectReason.SINK_UNAVAILABLE, "shutting down, retry later", Optional.of(Duration.ofSeconds(5)));
   private static final byte[] OK = "ok".getBytes(StandardCharsets.UTF_8);
 
   private final String host;
@@ -81,6 +85,10 @@ public final class WebhookHttpServer implements AutoCloseable {
   private final Duration shutdownTimeout;
 
   private final ReentrantLock lock = new ReentrantLock();
+  private final ReentrantLock drainLock = new ReentrantLock();
+  private final Condition idle = drainLock.newCondition();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private volatile boolean closing;
   private HttpServer server;
   private ExecutorService ownedExecutor;
   private InetSocketAddress address;
@@ -176,8 +184,9 @@ public final class WebhookHttpServer implements AutoCloseable {
   }
 
   /**
-   * Stops accepting connections, gives running exchanges up to the shutdown timeout to finish, then stops the default
-   * executor (never one you passed in). Idempotent; returns within about twice the shutdown timeout.
+   * Lets running exchanges finish for up to the shutdown timeout (new requests meanwhile get 503 with
+   * {@code Retry-After}), stops the server, then stops the default executor (never one you passed in). Idempotent;
+   * returns within about the shutdown timeout, and at once when nothing is running.
    */
   @Override
   public void close() {
@@ -194,28 +203,63 @@ public final class WebhookHttpServer implements AutoCloseable {
     } finally {
       lock.unlock();
     }
+    long deadline = System.nanoTime() + shutdownTimeout.toNanos();
+    closing = true;
+    boolean interrupted = awaitIdle(deadline);
     if (toStop != null) {
-      // HttpServer.stop takes whole seconds: it waits that long for running exchanges, then closes them.
-      toStop.stop((int) Math.max(0, (shutdownTimeout.toMillis() + 999) / 1000));
+      // We drain ourselves: on JDK 17, HttpServer.stop(n) waits the full n seconds even when idle (fixed in 21).
+      toStop.stop(0);
     }
     if (toShutdown != null) {
       toShutdown.shutdown();
       try {
-        if (!toShutdown.awaitTermination(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        long left = Math.max(0, deadline - System.nanoTime());
+        if (interrupted || !toShutdown.awaitTermination(left, TimeUnit.NANOSECONDS)) {
           toShutdown.shutdownNow();
         }
       } catch (InterruptedException e) {
         toShutdown.shutdownNow();
-        Thread.currentThread().interrupt();
+        interrupted = true;
       }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
     if (toStop != null) {
       log.info("Webhook HTTP server stopped. address={}", address);
     }
   }
 
-  private void handle(HttpExchange exchange) {
+  /** Waits until no exchange is running or the deadline passes; returns whether the thread was interrupted. */
+  private boolean awaitIdle(long deadline) {
+    drainLock.lock();
     try {
+      while (inFlight.get() > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          log.warn("Webhook HTTP server closing with requests still running. inFlight={}", inFlight.get());
+          return false;
+        }
+        try {
+          idle.awaitNanos(left);
+        } catch (InterruptedException e) {
+          return true;
+        }
+      }
+      return false;
+    } finally {
+      drainLock.unlock();
+    }
+  }
+
+  private void handle(HttpExchange exchange) {
+    inFlight.incrementAndGet();
+    try {
+      if (closing) {
+        exchange.getResponseHeaders().set("Connection", "close");
+        respond(exchange, SHUTTING_DOWN, false);
+        return;
+      }
       String path = exchange.getRequestURI().getRawPath();
       String method = exchange.getRequestMethod();
       if (HEALTH_PATH.equals(path)) {
@@ -240,6 +284,14 @@ public final class WebhookHttpServer implements AutoCloseable {
       }
     } finally {
       exchange.close();
+      if (inFlight.decrementAndGet() == 0) {
+        drainLock.lock();
+        try {
+          idle.signalAll();
+        } finally {
+          drainLock.unlock();
+        }
+      }
     }
   }
 

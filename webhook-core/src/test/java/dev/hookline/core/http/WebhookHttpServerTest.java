@@ -301,6 +301,50 @@ class WebhookHttpServerTest {
   }
 
   @Test
+  void closeWithNothingInFlightDoesNotWaitForTheShutdownTimeout() throws Exception {
+    WebhookHttpServer server = start(r -> {}, s -> s.shutdownTimeout(Duration.ofSeconds(5)));
+    assertThat(send(signedPost(server, "/webhooks/github", BODY).build()).statusCode()).isEqualTo(202);
+    long started = System.nanoTime();
+    server.close();
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(4));
+    assertThatThrownBy(() -> send(HttpRequest.newBuilder(uri(server, "/healthz")).GET().build()))
+        .isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void closeLetsInFlightRequestsFinishAndTurnsNewOnesAway() throws Exception {
+    WebhookHttpServer server = start(r -> {}, s -> s.shutdownTimeout(Duration.ofSeconds(20)));
+    sink.hold();
+    java.util.concurrent.CompletableFuture<HttpResponse<String>> inFlight =
+        client.sendAsync(signedPost(server, "/webhooks/github", BODY).build(), HttpResponse.BodyHandlers.ofString());
+    awaitUntil(() -> sink.heldCount() == 1, Duration.ofSeconds(10));
+
+    Thread closer = new Thread(server::close, "test-closer");
+    closer.start();
+    // While closing, a new request is turned away with 503; retry until close has begun.
+    awaitUntil(
+        () -> {
+          try {
+            HttpResponse<String> r =
+                send(HttpRequest.newBuilder(uri(server, "/healthz")).timeout(Duration.ofSeconds(5)).GET().build());
+            return r.statusCode() == 503 && r.body().contains("shutting down");
+          } catch (IOException e) {
+            return false;
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+          }
+        },
+        Duration.ofSeconds(10));
+    assertThat(closer.isAlive()).isTrue();
+
+    sink.release();
+    assertThat(inFlight.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(202);
+    closer.join(10_000);
+    assertThat(closer.isAlive()).isFalse();
+  }
+
+  @Test
   void addressBeforeStartIsAnError() {
     WebhookHttpServer server =
         WebhookHttpServer.builder()
