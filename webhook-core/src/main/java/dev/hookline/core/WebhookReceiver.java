@@ -88,6 +88,12 @@ public final class WebhookReceiver {
   /** Default {@code Retry-After} for 503: 10 seconds. */
   public static final Duration DEFAULT_UNAVAILABLE_RETRY_AFTER = Duration.ofSeconds(10);
 
+  /**
+   * The source name given to listeners and logs for a request whose source is not configured, so that client-chosen
+   * path segments never become metric tags or log text. Avoid naming a configured source {@code unknown}.
+   */
+  public static final String UNKNOWN_SOURCE = "unknown";
+
   /** SQS deduplication ids: at most 128 characters. */
   private static final int MAX_DELIVERY_ID_LENGTH = 128;
 
@@ -178,9 +184,9 @@ public final class WebhookReceiver {
    * @return the 413 rejection
    */
   public ReceiveResult rejectOversized(String sourceName, long declaredLength) {
-    Objects.requireNonNull(sourceName, "sourceName");
-    listener.onReceived(sourceName, (int) Math.min(Integer.MAX_VALUE, Math.max(0, declaredLength)));
-    return reject(sourceName, null, RejectReason.PAYLOAD_TOO_LARGE, "body is over the limit");
+    String source = knownOrUnknown(Objects.requireNonNull(sourceName, "sourceName"));
+    listener.onReceived(source, (int) Math.min(Integer.MAX_VALUE, Math.max(0, declaredLength)));
+    return reject(source, null, RejectReason.PAYLOAD_TOO_LARGE, "body is over the limit");
   }
 
   /**
@@ -209,14 +215,17 @@ public final class WebhookReceiver {
   }
 
   // The pipeline: one method, top to bottom. Every early return is a rejection with its status.
-  private CompletionStage<ReceiveResult> pipeline(String sourceName, InboundRequest request, Duration callerBudget) {
+  private CompletionStage<ReceiveResult> pipeline(String requestedSource, InboundRequest request, Duration callerBudget) {
+    // The name comes from the URL: an unconfigured one is reported as "unknown" so that listeners (metric tags) and
+    // logs never carry arbitrary client-chosen strings.
+    String sourceName = knownOrUnknown(requestedSource);
     listener.onReceived(sourceName, request.bodyLength());
 
     if (!"POST".equals(request.method())) {
       return done(reject(sourceName, null, RejectReason.METHOD_NOT_ALLOWED, "method must be POST"));
     }
 
-    WebhookSource source = sources.get(sourceName);
+    WebhookSource source = sources.get(requestedSource);
     if (source == null) {
       return done(reject(sourceName, null, RejectReason.UNKNOWN_SOURCE, "unknown source"));
     }
@@ -262,6 +271,10 @@ public final class WebhookReceiver {
     }
 
     return store(webhook, budget);
+  }
+
+  private String knownOrUnknown(String requestedSource) {
+    return sources.containsKey(requestedSource) ? requestedSource : UNKNOWN_SOURCE;
   }
 
   private boolean verified(WebhookSource source, WebhookHeaders headers, byte[] body) {

@@ -100,7 +100,13 @@ class WebhookReceiverTest {
   void unknownSourceBeforeSize() {
     InboundRequest tooBigUnsigned = InboundRequest.builder().body(new byte[100]).build();
     assertThat(reason(receiver().receiveBlocking("nope", tooBigUnsigned))).isEqualTo(RejectReason.UNKNOWN_SOURCE);
-    assertThat(listener.events).containsExactly("received:nope:100", "rejected:nope:UNKNOWN_SOURCE");
+    assertThat(listener.events).containsExactly("received:unknown:100", "rejected:unknown:UNKNOWN_SOURCE");
+  }
+
+  @Test
+  void rejectOversizedForAnUnknownSourceReportsUnknown() {
+    receiver().rejectOversized("attacker-chosen", 10);
+    assertThat(listener.events).containsExactly("received:unknown:10", "rejected:unknown:PAYLOAD_TOO_LARGE");
   }
 
   @Test
