@@ -209,6 +209,26 @@ class SqsEnqueuerIntegrationTest {
   }
 
   @Test
+  void standardQueuesGetAGroupIdOnlyWhenConfigured() {
+    // SQS fair queues: a message group id on a standard queue; no deduplication id there.
+    String queue = SQS.createQueue("fair");
+    SqsEnqueuer plain = started(enqueuer(SQS.asyncClient(), queue).linger(Duration.ZERO));
+    SqsEnqueuer fair = started(enqueuer(SQS.asyncClient(), queue).linger(Duration.ZERO).messageGroupId(Webhook::source));
+
+    plain.store(webhook("plain"), BUDGET).toCompletableFuture().join();
+    fair.store(webhook("fair"), BUDGET).toCompletableFuture().join();
+
+    Map<String, Message> byId =
+        Await.drain(SQS.syncClient(), queue).stream()
+            .collect(Collectors.toMap(m -> stringAttributes(m).get(EnvelopeCodec.ATTR_DELIVERY_ID), m -> m));
+    assertThat(byId.get("plain").attributes()).doesNotContainKey(MessageSystemAttributeName.MESSAGE_GROUP_ID);
+    assertThat(byId.get("fair").attributes()).containsEntry(MessageSystemAttributeName.MESSAGE_GROUP_ID, "github");
+    assertThat(byId.values())
+        .allSatisfy(m -> assertThat(m.attributes()).doesNotContainKey(MessageSystemAttributeName.MESSAGE_DEDUPLICATION_ID));
+    assertThat(plain.fifo()).isFalse();
+  }
+
+  @Test
   void twoThousandConcurrentStoresArriveExactlyOnceInBatches() throws Exception {
     String queue = SQS.createQueue("many");
     SqsEnqueuer enqueuer = started(enqueuer(proxied, queue).maxPending(2000));
