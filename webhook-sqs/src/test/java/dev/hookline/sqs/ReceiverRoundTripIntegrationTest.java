@@ -126,8 +126,18 @@ class ReceiverRoundTripIntegrationTest {
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .build()) {
       WebhookHttpServer server = serve(client, queue, Duration.ofMillis(800));
-      // Warm up the path (JIT, connections) so the timing below measures the budget, not a cold start.
-      assertThat(post(server, SignedRequest.github(SECRET).id("warm-1").body(BODY)).statusCode()).isEqualTo(202);
+      // Warm up the path (a new SDK client's first call, JIT, connections) so the timing below measures the budget,
+      // not a cold start; a cold first attempt may itself outlast the short budget, so try until accepted.
+      client.listQueues().join();
+      Await.until(
+          Duration.ofSeconds(15),
+          () -> {
+            try {
+              return post(server, SignedRequest.github(SECRET).id("warm-1").body(BODY)).statusCode() == 202;
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          });
       proxy.failAlways(Fault.unavailable(), "SendMessageBatch");
 
       long start = System.nanoTime();
@@ -137,7 +147,9 @@ class ReceiverRoundTripIntegrationTest {
       assertThat(response.headers().firstValue("Retry-After")).isPresent();
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(800 + 700));
       assertThat(proxy.faultCount("SendMessageBatch")).isGreaterThan(1);
-      assertThat(Await.drain(SQS.syncClient(), queue)).hasSize(1);
+      assertThat(Await.drain(SQS.syncClient(), queue))
+          .extracting(m -> m.messageAttributes().get(EnvelopeCodec.ATTR_DELIVERY_ID).stringValue())
+          .containsOnly("warm-1");
       closeAll();
       toClose.clear();
     }

@@ -30,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
@@ -464,7 +465,7 @@ public final class FaultProxy implements AutoCloseable {
     body.put("message", "injected by FaultProxy");
     Map<String, List<String>> headers = new LinkedHashMap<>();
     headers.put("Content-Type", List.of("application/x-amz-json-1.0"));
-    headers.put("x-amzn-RequestId", List.of("faultproxy-" + THREADS.get()));
+    headers.put("x-amzn-RequestId", List.of("faultproxy-" + UUID.randomUUID()));
     headers.put(
         "x-amzn-query-error", List.of(fault.errorCode + ";" + (fault.senderFault ? "Sender" : "Receiver")));
     return new Response(fault.status, headers, bytes(body.toString()));
