@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,7 +91,8 @@ class EnvelopeCodecTest {
   void randomBodiesRoundTripByteExactly() {
     SplittableRandom random = new SplittableRandom(20260304L);
     String[] pieces = {"\0", "\r\n", "😀", "é", "\uFFFF", "\"", "\\", "\u2028", "{\"hooklineEnvelope\":2}"};
-    for (int i = 0; i < 5_000; i++) {
+    List<String> mismatches = new ArrayList<>();
+    for (int i = 0; i < 3_000; i++) {
       byte[] body;
       switch (i % 3) {
         case 0 -> {
@@ -120,9 +123,11 @@ class EnvelopeCodecTest {
       Webhook in = webhook(body);
       EncodedEnvelope encoded = CODEC.encode(in);
       Webhook out = CODEC.decode(encoded.body(), encoded.attributes());
-      assertThat(out.body()).as("case %d", i).isEqualTo(body);
-      assertThat(out).isEqualTo(in);
+      if (!Arrays.equals(out.body(), body) || !out.equals(in)) {
+        mismatches.add(i + ": " + Arrays.toString(body));
+      }
     }
+    assertThat(mismatches).isEmpty();
   }
 
   @Test
