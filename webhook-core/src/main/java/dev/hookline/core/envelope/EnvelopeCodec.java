@@ -68,7 +68,8 @@ import java.util.TreeSet;
  * </ul>
  *
  * <p>Such a message has no {@value #ATTR_VERSION} attribute, and its webhook gets {@link Verification#DEFERRED}: the
- * consumer verifies the signature before handling. The body bytes are the message body's UTF-8 bytes.
+ * consumer verifies the signature before handling. The body bytes are the message body's UTF-8 bytes. SQS allows
+ * at most {@value #MAX_ATTRIBUTES} attributes per message, so map only the headers the verifier and handler need.
  *
  * <h2>Decoding</h2>
  *

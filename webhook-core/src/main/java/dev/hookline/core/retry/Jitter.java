@@ -15,7 +15,7 @@ package dev.hookline.core.retry;
  *       <em>random</em> delay; a queue consumer only knows the attempt number, so this stays a function of it.
  * </ul>
  *
- * <p>Random values are drawn in whole milliseconds.
+ * <p>Random values are drawn in whole milliseconds. Thread-safety: an immutable enum.
  */
 public enum Jitter {
   /** No randomness. */
