@@ -3,6 +3,7 @@ package dev.hookline.sqs.admin;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hookline.core.retry.RetryPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,8 +27,8 @@ import software.amazon.awssdk.services.sqs.model.QueueNameExistsException;
  * ProvisionResult queues = QueueProvisioner.builder()
  *     .client(sqsClient)
  *     .queueName("webhooks")            // the DLQ defaults to "webhooks-dlq"
- *     .maxAttempts(5)                   // the consumer's retry policy
- *     .maxReceiveCount(10)              // must be above maxAttempts
+ *     .maxAttempts(retryPolicy.maxAttempts())  // the consumer's; default 5
+ *     .maxReceiveCount(10)                     // must be above maxAttempts
  *     .build()
  *     .provision();
  * queues.queueUrl(); queues.dlqArn(); queues.drift();
@@ -263,7 +264,7 @@ public final class QueueProvisioner {
     private Duration dlqRetention = Duration.ofDays(14);
     private Duration receiveWaitTime = Duration.ofSeconds(20);
     private int maxReceiveCount = 10;
-    private int maxAttempts;
+    private int maxAttempts = RetryPolicy.DEFAULT_MAX_ATTEMPTS;
     private boolean updateOnDrift;
 
     private Builder() {}
@@ -372,8 +373,9 @@ public final class QueueProvisioner {
     }
 
     /**
-     * Sets the consumer retry policy's maximum attempts, which {@link #maxReceiveCount} must exceed. Required: it
-     * belongs to your consumer's configuration, so we do not guess it.
+     * Sets the consumer retry policy's maximum attempts, which {@link #maxReceiveCount} must exceed: pass your
+     * consumer's {@link RetryPolicy#maxAttempts()}. Default {@value RetryPolicy#DEFAULT_MAX_ATTEMPTS}, the retry
+     * policy's default.
      *
      * @param maxAttempts the retry policy's maximum attempts, at least 1
      * @return this builder
@@ -426,8 +428,7 @@ public final class QueueProvisioner {
         throw new IllegalArgumentException("maxReceiveCount must be in 1..1000, was " + maxReceiveCount);
       }
       if (maxAttempts < 1) {
-        throw new IllegalArgumentException(
-            "maxAttempts must be set to the retry policy's max attempts (>= 1), was " + maxAttempts);
+        throw new IllegalArgumentException("maxAttempts must be >= 1, was " + maxAttempts);
       }
       if (maxReceiveCount <= maxAttempts) {
         throw new IllegalArgumentException(

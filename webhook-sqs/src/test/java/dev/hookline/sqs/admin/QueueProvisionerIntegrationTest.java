@@ -158,5 +158,9 @@ class QueueProvisionerIntegrationTest {
     assertThatThrownBy(() -> provisioner("q").dlqRetention(Duration.ofDays(15)).build())
         .hasMessageStartingWith("dlqRetention");
     assertThat(provisioner("q.fifo").fifo(true).build().dlqName()).isEqualTo("q-dlq.fifo");
+    // maxAttempts defaults to RetryPolicy's default (5), so a count of 5 is refused without setting it.
+    assertThatThrownBy(
+            () -> QueueProvisioner.builder().client(SQS.syncClient()).queueName("q").maxReceiveCount(5).build())
+        .hasMessageStartingWith("maxReceiveCount must be > maxAttempts (5)");
   }
 }
