@@ -147,7 +147,10 @@ class SqsEnqueuerIntegrationTest {
   void storesEnvelopesThatDecodeToTheSameWebhook() {
     String queue = SQS.createQueue("roundtrip");
     SqsEnqueuer enqueuer = started(enqueuer(SQS.asyncClient(), queue));
-    List<Webhook> sent = List.of(webhook("a"), webhook("b"), webhook("c", "\u0000binary\u00ff"));
+    // "c" is not UTF-8, so the envelope carries it as base64.
+    Webhook binary =
+        webhook("c").toBuilder().body(new byte[] {(byte) 0xff, 0x00, (byte) 0xfe, 'x'}).contentType("application/octet-stream").build();
+    List<Webhook> sent = List.of(webhook("a"), webhook("b"), binary);
 
     allOf(sent.stream().map(w -> enqueuer.store(w, BUDGET).toCompletableFuture()).collect(Collectors.toList()))
         .join();
