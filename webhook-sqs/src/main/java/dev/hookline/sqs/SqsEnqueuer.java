@@ -72,8 +72,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
  * timeout (a hung call holds its entries past any budget), does not retry failed entries, and does not bound the
  * calls in flight. Measured on embedded ElasticMQ (2,000 concurrent sends of 1 KiB envelopes, linger and send
  * frequency both 5 ms, a shared 2-core machine; {@code BatchingMeasurement} in the tests), both made about 205 batch
- * calls and, once warm, took about the same time: 1.0–2.2 s for this batcher, 1.1–1.8 s for the batch manager, with
- * run-to-run noise larger than the difference. At most {@link Builder#maxConcurrentCalls} (default 16) calls are in
+ * calls and, once warm, took about the same time: 0.85–2.2 s for this batcher and 0.65–1.9 s for the batch manager
+ * over two runs of three rounds each, with run-to-run noise larger than the difference. At most {@link Builder#maxConcurrentCalls} (default 16) calls are in
  * flight; while all are busy, stores wait in the buffer and fill batches.
  *
  * <p><b>Retries and the budget.</b> The {@code budget} given to {@link #store} bounds everything: the stage completes
