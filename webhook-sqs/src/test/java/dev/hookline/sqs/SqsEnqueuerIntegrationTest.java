@@ -469,6 +469,42 @@ class SqsEnqueuerIntegrationTest {
     assertThat(failure(stuck)).isInstanceOf(HooklineException.class);
   }
 
+  private static java.util.Set<Thread> enqueuerThreads() {
+    java.util.Set<Thread> threads = new java.util.HashSet<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith("hookline-enqueuer-") && t.isAlive()) {
+        threads.add(t);
+      }
+    }
+    return threads;
+  }
+
+  @Test
+  void ownsItsSchedulerThreadButNeverYours() throws Exception {
+    String queue = SQS.createQueue("threads");
+    java.util.Set<Thread> before = enqueuerThreads();
+    SqsEnqueuer ours = enqueuer(SQS.asyncClient(), queue).build();
+    assertThat(enqueuerThreads()).isEqualTo(before);
+
+    ours.store(webhook("t1"), BUDGET).toCompletableFuture().join();
+    java.util.Set<Thread> started = enqueuerThreads();
+    started.removeAll(before);
+    assertThat(started).singleElement().satisfies(t -> assertThat(t.isDaemon()).isTrue());
+    ours.close();
+    Await.until(Duration.ofSeconds(5), () -> started.stream().noneMatch(Thread::isAlive));
+
+    java.util.concurrent.ScheduledExecutorService yours = Executors.newSingleThreadScheduledExecutor();
+    try {
+      SqsEnqueuer withYours = enqueuer(SQS.asyncClient(), queue).scheduler(yours).build();
+      withYours.store(webhook("t2"), BUDGET).toCompletableFuture().join();
+      withYours.close();
+      assertThat(yours.isShutdown()).isFalse();
+    } finally {
+      yours.shutdownNow();
+    }
+    assertThat(drainedIds(queue)).containsExactlyInAnyOrder("t1", "t2");
+  }
+
   @Test
   void buildNamesTheInvalidSetting() {
     String url = "http://127.0.0.1:1/000000000000/q";

@@ -357,7 +357,7 @@ public final class FaultProxy implements AutoCloseable {
       InputStream in = new BufferedInputStream(socket.getInputStream());
       OutputStream out = socket.getOutputStream();
       while (!closed.get()) {
-        Request request = Request.read(in);
+        Request request = Request.read(in, out);
         if (request == null) {
           return;
         }
@@ -560,7 +560,7 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     /** Reads one request; null at a clean end of stream. */
-    static Request read(InputStream in) throws IOException {
+    static Request read(InputStream in, OutputStream out) throws IOException {
       String requestLine = readLine(in);
       if (requestLine == null) {
         return null;
@@ -582,6 +582,11 @@ public final class FaultProxy implements AutoCloseable {
           String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
           headers.computeIfAbsent(name, k -> new ArrayList<>()).add(line.substring(colon + 1).trim());
         }
+      }
+      List<String> expect = headers.get("expect");
+      if (expect != null && expect.get(0).equalsIgnoreCase("100-continue")) {
+        out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
       }
       byte[] body;
       List<String> te = headers.get("transfer-encoding");

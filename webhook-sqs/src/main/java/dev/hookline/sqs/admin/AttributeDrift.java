@@ -3,7 +3,7 @@ package dev.hookline.sqs.admin;
 import java.util.Objects;
 
 /**
- * One queue attribute whose value differs from what {@link QueueProvisioner} expects.
+ * One queue attribute whose value differs from what {@link QueueProvisioner} expects. Immutable.
  *
  * @param queueName the queue's name
  * @param attribute the SQS attribute name, for example {@code VisibilityTimeout}
