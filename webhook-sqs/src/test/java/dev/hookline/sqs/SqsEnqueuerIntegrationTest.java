@@ -237,7 +237,12 @@ class SqsEnqueuerIntegrationTest {
   @Test
   void twoThousandConcurrentStoresArriveExactlyOnceInBatches() throws Exception {
     String queue = SQS.createQueue("many");
-    SqsEnqueuer enqueuer = started(enqueuer(proxied, queue).maxPending(2000));
+    // A long call timeout: a call that times out after storing would be retried and stored twice (at least once),
+    // and this test counts exactly once.
+    SqsEnqueuer enqueuer =
+        started(enqueuer(proxied, queue).maxPending(2000).attemptTimeout(Duration.ofSeconds(15)));
+    // Some batches come back with failed entries, so results must be matched to callers by entry id.
+    proxy.failNext(20, Fault.failBatchEntries(3), "SendMessageBatch");
     int n = 2000;
     List<CompletableFuture<Void>> results = new ArrayList<>(n);
     ExecutorService callers = Executors.newFixedThreadPool(8);
@@ -264,6 +269,9 @@ class SqsEnqueuerIntegrationTest {
     assertThat(ids).hasSize(n).doesNotHaveDuplicates();
     assertThat(ids).containsExactlyInAnyOrderElementsOf(
         java.util.stream.IntStream.range(0, n).mapToObj(i -> "d-" + i).collect(Collectors.toList()));
+    // Three entries of each of 20 batches, fewer when a batch was smaller.
+    assertThat(retries.size()).isBetween(20, 60);
+    assertThat(proxy.faultCount("SendMessageBatch")).isEqualTo(20);
     int batches = proxy.requestCount("SendMessageBatch");
     assertThat(batches).isGreaterThanOrEqualTo(n / 10).isLessThan(n / 2);
     assertThat(proxy.requestCount("SendMessage")).isZero();
