@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -691,7 +692,7 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
     private Duration closeTimeout = Duration.ofSeconds(5);
     private ScheduledExecutorService scheduler;
     private Clock clock = Clock.systemUTC();
-    private RandomGenerator random = RandomGenerator.of("L64X128MixRandom");
+    private RandomGenerator random = new SplittableRandom();
     private PipelineListener listener = PipelineListener.NONE;
 
     private Builder() {}
@@ -864,7 +865,7 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
     }
 
     /**
-     * Sets the source of backoff jitter. Default a new {@code L64X128MixRandom}; tests pass a seeded one. Used under
+     * Sets the source of backoff jitter. Default a new {@link SplittableRandom}; tests pass a seeded one. Used under
      * a lock, so it need not be thread-safe.
      *
      * @param random the random generator

@@ -66,7 +66,7 @@ class EnqueueRetryTest {
 
   @Test
   void backoffGrowsWithEqualJitterUpToTheCap() {
-    RandomGenerator random = RandomGenerator.of("L64X128MixRandom");
+    RandomGenerator random = new java.util.SplittableRandom(42);
     Duration initial = Duration.ofMillis(100);
     Duration max = Duration.ofSeconds(1);
     for (int i = 0; i < 200; i++) {

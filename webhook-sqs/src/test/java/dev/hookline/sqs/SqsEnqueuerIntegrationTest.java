@@ -31,7 +31,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,7 +93,7 @@ class SqsEnqueuerIntegrationTest {
         .queueUrl(queueUrl)
         .initialBackoff(Duration.ofMillis(20))
         .maxBackoff(Duration.ofMillis(200))
-        .random(RandomGenerator.of("L64X128MixRandom"))
+        .random(new java.util.SplittableRandom(42))
         .listener(listener);
   }
 
