@@ -43,7 +43,7 @@ import software.amazon.awssdk.services.apigateway.model.RestApi;
  * /webhooks/{source}} becomes one SQS {@code SendMessage} call made by API Gateway itself.
  *
  * <p>What lands on the queue (the contract the consumer's envelope decoder reads): the message body is the raw
- * request body, and these String message attributes are set:
+ * request body, and these String message attributes are set (decoded by {@link EnvelopeCodec#decode}):
  *
  * <ul>
  *   <li>{@code hookline-source} — the {@code {source}} path parameter (always);
@@ -98,15 +98,6 @@ import software.amazon.awssdk.services.apigateway.model.RestApi;
 public final class ApiGatewayDirectIntegration {
 
   private static final Logger log = LoggerFactory.getLogger(ApiGatewayDirectIntegration.class);
-
-  /** Message attribute with API Gateway's request time in epoch milliseconds. */
-  public static final String ATTR_RECEIVED_AT = "hookline-received-at";
-
-  /** Message attribute with the request's {@code Content-Type} header. */
-  public static final String ATTR_CONTENT_TYPE = "hookline-content-type";
-
-  /** Prefix of the message attributes carrying request headers, followed by the lower-case header name. */
-  public static final String ATTR_HEADER_PREFIX = "hookline-h-";
 
   /**
    * The headers carried by default: signature, id and timestamp headers of Standard Webhooks, GitHub and Stripe.
@@ -282,13 +273,13 @@ public final class ApiGatewayDirectIntegration {
     t.append("Action=SendMessage##\n");
     t.append("&MessageBody=$util.urlEncode($input.body)##\n");
     appendAttribute(t, EnvelopeCodec.ATTR_SOURCE, "$util.urlEncode($input.params('source'))");
-    appendAttribute(t, ATTR_RECEIVED_AT, "$context.requestTimeEpoch");
-    appendOptionalHeaderAttribute(t, ATTR_CONTENT_TYPE, "Content-Type");
+    appendAttribute(t, EnvelopeCodec.ATTR_RECEIVED_AT, "$context.requestTimeEpoch");
+    appendOptionalHeaderAttribute(t, EnvelopeCodec.ATTR_CONTENT_TYPE, "Content-Type");
     if (deliveryIdHeader != null) {
       appendOptionalHeaderAttribute(t, EnvelopeCodec.ATTR_DELIVERY_ID, deliveryIdHeader);
     }
     for (String header : headers) {
-      appendOptionalHeaderAttribute(t, ATTR_HEADER_PREFIX + header, header);
+      appendOptionalHeaderAttribute(t, EnvelopeCodec.ATTR_HEADER_PREFIX + header, header);
     }
     if (fifo()) {
       t.append("&MessageGroupId=$util.urlEncode($input.params('source'))##\n");
@@ -901,10 +892,11 @@ public final class ApiGatewayDirectIntegration {
     }
 
     /**
-     * Replaces the headers carried as {@code hookline-h-<name>} attributes (default {@link ApiGatewayDirectIntegration#DEFAULT_HEADERS}). Names
-     * are case-insensitive and stored in lower case. Carry what your signature verifiers need; SQS's limit of 10
-     * attributes leaves room for 7 headers, 6 with a {@link #deliveryIdHeader(String) delivery-id header}.
-     * Credential headers ({@code Authorization}, {@code Cookie}, ...) are refused.
+     * Replaces the headers carried as {@code hookline-h-<name>} attributes (default {@link
+     * ApiGatewayDirectIntegration#DEFAULT_HEADERS}). Names are case-insensitive and stored in lower case. Carry
+     * what your signature verifiers need; SQS's limit of 10 attributes leaves room for 7 headers, 6 with a {@link
+     * #deliveryIdHeader(String) delivery-id header}. Credential headers ({@code Authorization}, {@code Cookie},
+     * ...) are refused.
      *
      * @param headers the header names
      * @return this builder
@@ -944,7 +936,8 @@ public final class ApiGatewayDirectIntegration {
     }
 
     /**
-     * Replaces the content types that get a mapping template (default {@link ApiGatewayDirectIntegration#DEFAULT_CONTENT_TYPES}). A request
+     * Replaces the content types that get a mapping template (default {@link
+     * ApiGatewayDirectIntegration#DEFAULT_CONTENT_TYPES}). A request
      * with another content type gets 415 from API Gateway, and nothing is queued.
      *
      * @param contentTypes media types such as {@code application/json}
@@ -1013,7 +1006,7 @@ public final class ApiGatewayDirectIntegration {
         checkHeaderName("headers", h);
         if (h.equals("content-type")) {
           throw new IllegalArgumentException("headers must not include content-type: it is always carried as "
-              + ATTR_CONTENT_TYPE);
+              + EnvelopeCodec.ATTR_CONTENT_TYPE);
         }
         if (!seen.add(h)) {
           throw new IllegalArgumentException("headers must not repeat a header, '" + h + "' appears twice");
@@ -1032,9 +1025,9 @@ public final class ApiGatewayDirectIntegration {
                 + " fixed ("
                 + EnvelopeCodec.ATTR_SOURCE
                 + ", "
-                + ATTR_RECEIVED_AT
+                + EnvelopeCodec.ATTR_RECEIVED_AT
                 + ", "
-                + ATTR_CONTENT_TYPE
+                + EnvelopeCodec.ATTR_CONTENT_TYPE
                 + ")"
                 + (deliveryIdHeader == null ? "" : " + 1 for deliveryIdHeader")
                 + " + "
@@ -1059,7 +1052,7 @@ public final class ApiGatewayDirectIntegration {
     }
 
     private static void checkHeaderName(String field, String h) {
-      if (!HEADER_NAME.matcher(h).matches() || ATTR_HEADER_PREFIX.length() + h.length() > 256) {
+      if (!HEADER_NAME.matcher(h).matches() || EnvelopeCodec.ATTR_HEADER_PREFIX.length() + h.length() > 256) {
         throw new IllegalArgumentException(
             field
                 + " must be header names of letters, digits, '-', '_' and inner '.' (they become SQS attribute"

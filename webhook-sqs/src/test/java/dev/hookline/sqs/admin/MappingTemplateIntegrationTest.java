@@ -1,15 +1,29 @@
 package dev.hookline.sqs.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hookline.core.Verification;
+import dev.hookline.core.Webhook;
+import dev.hookline.core.WebhookHeaders;
+import dev.hookline.core.envelope.EnvelopeCodec;
+import dev.hookline.core.signature.GitHubVerifier;
+import dev.hookline.core.signature.SignatureVerificationException;
+import dev.hookline.core.signature.SignatureVerifier;
+import dev.hookline.core.signature.StandardWebhooksVerifier;
+import dev.hookline.core.signature.StripeVerifier;
 import dev.hookline.sqs.admin.MappingTemplateRenderer.Request;
 import dev.hookline.testkit.ElasticMqExtension;
+import dev.hookline.testkit.SignedRequest;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -201,6 +215,69 @@ class MappingTemplateIntegrationTest {
             .messages();
     assertThat(messages).hasSize(1);
     assertThat(messages.get(0).attributesAsStrings()).containsEntry("MessageGroupId", "standard");
+  }
+
+  static Stream<Arguments> signedDeliveries() {
+    // Bodies chosen to break naive handling: form metacharacters, non-ASCII, CRLF, a trailing newline.
+    String body = "{\"zen\":\"Keep it logically awesome & 100% + =\",\"who\":\"Grüße 🎉\"}\r\n\tend\n";
+    Instant now = Instant.parse("2026-11-28T14:00:00Z");
+    Clock clock = Clock.fixed(now, ZoneOffset.UTC);
+    String standardSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    return Stream.of(
+        Arguments.of(
+            "github",
+            SignedRequest.github("It's a Secret to Everybody").clock(clock).body(body),
+            GitHubVerifier.builder().addSecret("It's a Secret to Everybody").build(),
+            "x-github-delivery"),
+        Arguments.of(
+            "standard",
+            SignedRequest.standardWebhooks(standardSecret).clock(clock).id("msg_p5jXN8AQM9LWM0D4loKWxJek").body(body),
+            StandardWebhooksVerifier.builder().addSecret(standardSecret).clock(clock).build(),
+            "webhook-id"),
+        Arguments.of(
+            "stripe",
+            SignedRequest.stripe("whsec_test_secret").clock(clock).body(body),
+            StripeVerifier.builder().addSecret("whsec_test_secret").clock(clock).build(),
+            "webhook-id"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("signedDeliveries")
+  void decodedWebhookIsByteExactAndItsSignatureVerifies(
+      String source, SignedRequest.Builder signed, SignatureVerifier verifier, String deliveryIdHeader)
+      throws Exception {
+    String queueUrl = SQS.createQueue("direct-signed");
+    ApiGatewayDirectIntegration integration =
+        ApiGatewayDirectIntegration.builder()
+            .apiName("webhooks")
+            .region(Region.US_EAST_1)
+            .queueUrl(queueUrl)
+            .roleArn(ROLE)
+            .deliveryIdHeader(deliveryIdHeader)
+            .build();
+    byte[] sentBody = signed.body();
+    WebhookHeaders sentHeaders = signed.headers();
+    // API Gateway hands the template the body as text; these bodies are UTF-8, as JSON webhooks are.
+    Request request = new Request(new String(sentBody, StandardCharsets.UTF_8)).source(source);
+    sentHeaders.asMap().forEach((name, values) -> request.header(name, values.get(0)));
+
+    String rendered = MappingTemplateRenderer.render(integration.requestTemplate(), request);
+    assertThat(postForm(integration, rendered).statusCode()).isEqualTo(200);
+    Message received = receiveOne(queueUrl);
+    Webhook webhook = EnvelopeCodec.defaults().decode(received.body(), stringAttributes(received));
+
+    assertThat(webhook.body()).isEqualTo(sentBody);
+    assertThat(webhook.source()).isEqualTo(source);
+    assertThat(webhook.receivedAt()).isEqualTo(Instant.ofEpochMilli(request.requestTimeEpoch));
+    assertThat(webhook.contentType()).contains("application/json");
+    assertThat(webhook.verification()).isEqualTo(Verification.DEFERRED);
+    sentHeaders.first(deliveryIdHeader).ifPresent(id -> assertThat(webhook.deliveryId()).isEqualTo(id));
+    verifier.verify(webhook.headers(), webhook.body()); // throws if the signature does not match
+    // And the check is real: one changed byte fails it.
+    byte[] tampered = webhook.body().clone();
+    tampered[0] ^= 1;
+    assertThatThrownBy(() -> verifier.verify(webhook.headers(), tampered))
+        .isInstanceOf(SignatureVerificationException.class);
   }
 
   private static HttpResponse<String> postForm(ApiGatewayDirectIntegration integration, String form)
