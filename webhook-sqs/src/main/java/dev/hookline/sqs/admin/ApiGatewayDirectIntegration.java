@@ -70,8 +70,7 @@ import software.amazon.awssdk.services.apigateway.model.RestApi;
  *
  * <p>Limits of the direct integration, compared with Hookline's own receiver: no signature check before the
  * message is queued (the consumer verifies), the body must be text (API Gateway hands non-UTF-8 bytes to the
- * template as text unless binary media types are configured), and {@code $input.params(name)} looks in the path and
- * query string before the headers, so a query parameter named like a carried header would shadow it.
+ * template as text unless binary media types are configured). Header names are matched in any letter case.
  *
  * <pre>{@code
  * ApiGatewayDirectIntegration integration = ApiGatewayDirectIntegration.builder()
@@ -274,7 +273,7 @@ public final class ApiGatewayDirectIntegration {
     t.append("&MessageBody=$util.urlEncode($input.body)##\n");
     appendAttribute(t, EnvelopeCodec.ATTR_SOURCE, "$util.urlEncode($input.params('source'))");
     appendAttribute(t, EnvelopeCodec.ATTR_RECEIVED_AT, "$context.requestTimeEpoch");
-    appendOptionalHeaderAttribute(t, EnvelopeCodec.ATTR_CONTENT_TYPE, "Content-Type");
+    appendOptionalHeaderAttribute(t, EnvelopeCodec.ATTR_CONTENT_TYPE, "content-type");
     if (deliveryIdHeader != null) {
       appendOptionalHeaderAttribute(t, EnvelopeCodec.ATTR_DELIVERY_ID, deliveryIdHeader);
     }
@@ -284,8 +283,7 @@ public final class ApiGatewayDirectIntegration {
     if (fifo()) {
       t.append("&MessageGroupId=$util.urlEncode($input.params('source'))##\n");
       if (deliveryIdHeader != null) {
-        t.append("#set($v = \"\")##\n");
-        t.append("#set($v = $input.params('").append(deliveryIdHeader).append("'))##\n");
+        appendHeaderLookup(t, deliveryIdHeader);
         t.append("#if($v != \"\")&MessageDeduplicationId=$util.urlEncode($v)#end##\n");
       }
     }
@@ -300,11 +298,23 @@ public final class ApiGatewayDirectIntegration {
   }
 
   private static void appendOptionalHeaderAttribute(StringBuilder t, String attribute, String header) {
-    // Reset first: in Velocity 1.7 a #set whose right side is null leaves the old value in place.
-    t.append("#set($v = \"\")##\n");
-    t.append("#set($v = $input.params('").append(header).append("'))##\n");
+    appendHeaderLookup(t, header);
     t.append("#if($v != \"\")##\n");
     appendAttribute(t, attribute, "$util.urlEncode($v)");
+    t.append("#end##\n");
+  }
+
+  /**
+   * Sets {@code $v} to the value of the header named {@code lowerCaseName} in any letter case, or to an empty string.
+   * The header map is searched by hand rather than with {@code $input.params(name)}, which would also match a query
+   * parameter of that name and whose treatment of letter case API Gateway does not document. The reset comes first
+   * because in Velocity 1.7 a {@code #set} whose right side is null leaves the old value in place.
+   */
+  private static void appendHeaderLookup(StringBuilder t, String lowerCaseName) {
+    t.append("#set($v = \"\")##\n");
+    t.append("#foreach($k in $input.params().header.keySet())##\n");
+    t.append("#if($k.toLowerCase() == \"").append(lowerCaseName).append("\")");
+    t.append("#set($v = $input.params().header.get($k))#end##\n");
     t.append("#end##\n");
   }
 

@@ -96,6 +96,21 @@ class MappingTemplateIntegrationTest {
             "quotes and backslashes, no headers at all",
             new Request("{\"q\":\"\\\"quoted\\\" \\\\ back\\/slash\",\"n\":null}").source("bare")),
         Arguments.of(
+            "header names in capitals",
+            new Request("{\"caps\":true}")
+                .source("stripe")
+                .header("CONTENT-TYPE", "application/json")
+                .header("STRIPE-SIGNATURE", "t=1764337200,v1=abc")
+                .header("Webhook-Id", "msg_caps")),
+        Arguments.of(
+            "query parameters named like headers do not become attributes",
+            new Request("{\"q\":1}")
+                .source("github")
+                .query("webhook-signature", "v1,forged")
+                .query("x-hub-signature-256", "sha256=forged")
+                .header("X-Hub-Signature-256", "sha256=real")
+                .header("Content-Type", "application/json")),
+        Arguments.of(
             "source with characters that need encoding",
             new Request("{}").source("team a&b=c").header("Content-Type", "application/json")));
   }
@@ -298,10 +313,12 @@ class MappingTemplateIntegrationTest {
     Map<String, String> expected = new LinkedHashMap<>();
     expected.put("hookline-source", request.path.get("source"));
     expected.put("hookline-received-at", Long.toString(request.requestTimeEpoch));
-    putIfPresent(expected, "hookline-content-type", request.headers.get("content-type"));
-    putIfPresent(expected, "hookline-delivery-id", request.headers.get("webhook-id"));
+    putIfPresent(expected, "hookline-content-type", request.headerIgnoreCase("content-type"));
+    integration
+        .deliveryIdHeader()
+        .ifPresent(h -> putIfPresent(expected, "hookline-delivery-id", request.headerIgnoreCase(h)));
     for (String header : integration.headers()) {
-      putIfPresent(expected, "hookline-h-" + header, request.headers.get(header));
+      putIfPresent(expected, "hookline-h-" + header, request.headerIgnoreCase(header));
     }
     return expected;
   }

@@ -7,9 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.velocity.VelocityContext;
 import org.apache.velocity.app.VelocityEngine;
@@ -21,8 +19,11 @@ import org.apache.velocity.runtime.RuntimeConstants;
  *
  * <ul>
  *   <li>{@code $input.body} — the raw payload as a string;
+ *   <li>{@code $input.params()} — a map of {@code path}, {@code querystring} and {@code header} maps; header names as
+ *       the sender spelled them;
  *   <li>{@code $input.params(x)} — the value of a path, query string or header parameter named {@code x}, searched in
- *       that order (header names case-insensitively), or an empty string when there is none;
+ *       that order, or an empty string when there is none (header names compared exactly, the less forgiving
+ *       reading, since API Gateway does not document it);
  *   <li>{@code $util.urlEncode(s)} — "converts a string into application/x-www-form-urlencoded format", UTF-8 by
  *       default, which is {@link URLEncoder} with UTF-8; {@code $util.escapeJavaScript(s)};
  *   <li>{@code $context.requestTimeEpoch} (epoch milliseconds) and {@code $context.requestId}.
@@ -50,7 +51,8 @@ final class MappingTemplateRenderer {
     final String body;
     final Map<String, String> path = new LinkedHashMap<>();
     final Map<String, String> query = new LinkedHashMap<>();
-    final Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    // Names as the sender spelled them: the template must not rely on a case-insensitive lookup.
+    final Map<String, String> headers = new LinkedHashMap<>();
     long requestTimeEpoch = 1_764_337_200_123L;
     String requestId = "c6af9ac6-7b61-11e6-9a41-93e8deadbeef";
 
@@ -71,6 +73,16 @@ final class MappingTemplateRenderer {
     Request query(String name, String value) {
       query.put(name, value);
       return this;
+    }
+
+    String headerIgnoreCase(String name) {
+      String found = null;
+      for (Map.Entry<String, String> e : headers.entrySet()) {
+        if (e.getKey().equalsIgnoreCase(name)) {
+          found = e.getValue();
+        }
+      }
+      return found;
     }
   }
 
@@ -137,6 +149,19 @@ final class MappingTemplateRenderer {
     }
 
     /**
+     * Returns all parameters by kind: {@code path}, {@code querystring}, {@code header}.
+     *
+     * @return the parameter maps
+     */
+    public Map<String, Map<String, String>> params() {
+      Map<String, Map<String, String>> all = new LinkedHashMap<>();
+      all.put("path", request.path);
+      all.put("querystring", request.query);
+      all.put("header", request.headers);
+      return all;
+    }
+
+    /**
      * Returns a path, query string or header parameter, or an empty string.
      *
      * @param name the parameter name
@@ -149,7 +174,7 @@ final class MappingTemplateRenderer {
       if (request.query.containsKey(name)) {
         return request.query.get(name);
       }
-      return request.headers.getOrDefault(name.toLowerCase(Locale.ROOT), "");
+      return request.headers.getOrDefault(name, "");
     }
   }
 
