@@ -70,7 +70,8 @@ import software.amazon.awssdk.services.apigateway.model.RestApi;
  *
  * <p>Limits of the direct integration, compared with Hookline's own receiver: no signature check before the
  * message is queued (the consumer verifies), the body must be text (API Gateway hands non-UTF-8 bytes to the
- * template as text unless binary media types are configured). Header names are matched in any letter case.
+ * template as text unless binary media types are configured), and SQS refuses an empty body (500). Header names
+ * are matched in any letter case.
  *
  * <pre>{@code
  * ApiGatewayDirectIntegration integration = ApiGatewayDirectIntegration.builder()
@@ -755,7 +756,9 @@ public final class ApiGatewayDirectIntegration {
      */
     public URI webhookUrl(String source) {
       Objects.requireNonNull(source, "source");
-      return URI.create(stageUrl + "/webhooks/" + java.net.URLEncoder.encode(source, StandardCharsets.UTF_8));
+      // A path segment: URLEncoder's '+' for a space would be a literal plus there.
+      String segment = java.net.URLEncoder.encode(source, StandardCharsets.UTF_8).replace("+", "%20");
+      return URI.create(stageUrl + "/webhooks/" + segment);
     }
 
     /** Returns whether this run created the REST API. */

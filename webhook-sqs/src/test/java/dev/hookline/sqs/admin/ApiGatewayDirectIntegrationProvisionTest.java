@@ -63,6 +63,7 @@ class ApiGatewayDirectIntegrationProvisionTest {
     String apiId = result.restApiId();
     assertThat(result.invokeUrl())
         .isEqualTo(URI.create("https://" + apiId + ".execute-api.eu-west-1.amazonaws.com/prod"));
+    assertThat(result.webhookUrl("team a+b").toString()).endsWith("/prod/webhooks/team%20a%2Bb");
     assertThat(result.webhookUrl("github"))
         .isEqualTo(URI.create("https://" + apiId + ".execute-api.eu-west-1.amazonaws.com/prod/webhooks/github"));
 
@@ -70,6 +71,7 @@ class ApiGatewayDirectIntegrationProvisionTest {
     // Two pages of existing APIs were read before deciding to create.
     assertThat(all.stream().filter(r -> r.method().equals("GET") && r.path().equals("/restapis")))
         .hasSize(2)
+        .allSatisfy(r -> assertThat(r.query()).containsEntry("limit", "500"))
         .anySatisfy(r -> assertThat(r.query()).containsEntry("position", "2"));
 
     String methodPath = "/restapis/" + apiId + "/resources/";
@@ -160,7 +162,8 @@ class ApiGatewayDirectIntegrationProvisionTest {
     String apiId = first.provision(client).restApiId();
     stub.clearRequests();
 
-    ApiGatewayDirectIntegration changed = first.toBuilder().headers(List.of("webhook-signature", "x-slack-signature")).build();
+    ApiGatewayDirectIntegration changed =
+        first.toBuilder().headers(List.of("webhook-signature", "x-slack-signature")).build();
     ProvisionResult result = changed.provision(client);
 
     List<String> writes = lines(stub.writes());
@@ -179,7 +182,8 @@ class ApiGatewayDirectIntegrationProvisionTest {
     // A previous run put the method but stopped before deploying: the stage still serves an older deployment.
     ApiGatewayDirectIntegration integration = integration().build();
     String apiId = integration.provision(client).restApiId();
-    stub.rewriteStageDeploymentDescription(apiId, "prod", "Hookline direct integration, configuration 0123456789abcdef");
+    stub.rewriteStageDeploymentDescription(
+        apiId, "prod", "Hookline direct integration, configuration 0123456789abcdef");
     stub.clearRequests();
 
     ProvisionResult result = integration.provision(client);

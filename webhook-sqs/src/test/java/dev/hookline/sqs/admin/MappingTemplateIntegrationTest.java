@@ -66,7 +66,9 @@ class MappingTemplateIntegrationTest {
             new Request("{\"action\":\"opened\",\"text\":\"a&b=c+d%20e 100% + more?x=1#frag\"}")
                 .source("github")
                 .header("Content-Type", "application/json")
-                .header("X-Hub-Signature-256", "sha256=6b1d53c8b4f5d7e3a9e0c2f1a4b7d8e9f0a1b2c3d4e5f60718293a4b5c6d7e8f")
+                .header(
+                    "X-Hub-Signature-256",
+                    "sha256=6b1d53c8b4f5d7e3a9e0c2f1a4b7d8e9f0a1b2c3d4e5f60718293a4b5c6d7e8f")
                 .header("X-GitHub-Delivery", "72d3162e-cc78-11e3-81ab-4c9367dc0958")),
         Arguments.of(
             "unicode and emoji",
@@ -86,7 +88,9 @@ class MappingTemplateIntegrationTest {
             new Request("token=abc&text=hello+world%21&user=%40me&pct=100%25")
                 .source("slack")
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("stripe-signature", "t=1764337200,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd")),
+                .header(
+                    "stripe-signature",
+                    "t=1764337200,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd")),
         Arguments.of(
             "body that looks like a template",
             new Request("#set($x = 1) $input.body ${n} ## not a comment $util.urlEncode('x') #end")
