@@ -12,6 +12,6 @@ public enum Verification {
   VERIFIED,
   /** Nothing verified it yet: the consumer must verify before handling (API Gateway → SQS direct integration). */
   DEFERRED,
-  /** The source was explicitly configured without verification ({@code SignatureVerifier.insecureNone()}). */
+  /** The source was explicitly configured without verification ({@code SignatureVerifier.insecureNoVerification()}). */
   SKIPPED
 }

@@ -1,0 +1,120 @@
+package dev.hookline.core.signature;
+
+import dev.hookline.core.WebhookHeaders;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Verifies Shopify webhooks: {@code X-Shopify-Hmac-Sha256: <base64>}, an HMAC-SHA256 of the raw body keyed with the
+ * app's client secret (UTF-8). Shopify signs no timestamp; deduplicate by the delivery id, {@code
+ * X-Shopify-Webhook-Id} (or {@code X-Shopify-Event-Id} when that is absent).
+ *
+ * <p>Several secrets may be configured while you rotate. Comparison is in constant time.
+ *
+ * <p>Thread-safety: immutable and safe to share.
+ *
+ * <pre>{@code
+ * SignatureVerifier shopify = ShopifyVerifier.builder()
+ *     .addSecret(System.getenv("SHOPIFY_CLIENT_SECRET"))
+ *     .build();
+ * }</pre>
+ *
+ * @see <a href="https://shopify.dev/docs/apps/build/webhooks/subscribe/https">Deliver webhooks through HTTPS</a>
+ */
+public final class ShopifyVerifier implements SignatureVerifier {
+
+  /** The signature header. */
+  public static final String SIGNATURE_HEADER = "X-Shopify-Hmac-Sha256";
+
+  /** The delivery id header. */
+  public static final String WEBHOOK_ID_HEADER = "X-Shopify-Webhook-Id";
+
+  /** The fallback delivery id header. */
+  public static final String EVENT_ID_HEADER = "X-Shopify-Event-Id";
+
+  private static final byte[] NOTHING = new byte[0];
+
+  private final HmacKeys keys;
+
+  private ShopifyVerifier(HmacKeys keys) {
+    this.keys = keys;
+  }
+
+  /** Returns a new builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public void verify(WebhookHeaders headers, byte[] body) {
+    byte[] signature = Codec.base64(HeaderValues.required(headers, SIGNATURE_HEADER));
+    if (signature == null) {
+      throw new SignatureVerificationException(SIGNATURE_HEADER + " header malformed: expected base64");
+    }
+    if (!keys.matchesAny(NOTHING, body, List.of(signature))) {
+      throw new SignatureVerificationException("signature mismatch");
+    }
+  }
+
+  /** Returns {@code X-Shopify-Webhook-Id}, or {@code X-Shopify-Event-Id} when the first is absent. */
+  @Override
+  public Optional<String> deliveryId(WebhookHeaders headers, byte[] body) {
+    return HeaderValues.firstNonBlank(headers, WEBHOOK_ID_HEADER, EVENT_ID_HEADER);
+  }
+
+  /** Returns {@code shopify}. */
+  @Override
+  public String scheme() {
+    return "shopify";
+  }
+
+  /** Shows the scheme and the number of secrets, never the secrets. */
+  @Override
+  public String toString() {
+    return "ShopifyVerifier{scheme=shopify, secrets=" + keys.size() + '}';
+  }
+
+  /** Builds a {@link ShopifyVerifier}; not thread-safe. */
+  public static final class Builder {
+    private final List<String> secrets = new ArrayList<>();
+
+    private Builder() {}
+
+    /**
+     * Replaces the secrets. Required: at least one. Configure the old and the new secret while you rotate.
+     *
+     * @param secrets the app's client secrets, used as UTF-8 bytes
+     * @return this builder
+     */
+    public Builder secrets(Collection<String> secrets) {
+      List<String> copy = Secrets.copy(secrets, "secrets");
+      this.secrets.clear();
+      this.secrets.addAll(copy);
+      return this;
+    }
+
+    /**
+     * Adds a secret.
+     *
+     * @param secret a client secret, used as UTF-8 bytes
+     * @return this builder
+     */
+    public Builder addSecret(String secret) {
+      secrets.add(Objects.requireNonNull(secret, "secret"));
+      return this;
+    }
+
+    /**
+     * Returns the verifier.
+     *
+     * @return the immutable verifier
+     * @throws IllegalArgumentException starting with {@code secrets} when there is none or one is blank
+     */
+    public ShopifyVerifier build() {
+      return new ShopifyVerifier(HmacKeys.utf8("HmacSHA256", Secrets.requireSecrets(secrets, "secrets")));
+    }
+  }
+}
