@@ -112,7 +112,8 @@ public final class SqsConsumerRunner implements AutoCloseable {
 
   private final SqsAsyncClient client;
   private final SqsConsumerConfig config;
-  private final MessageProcessing processing;
+  private final WebhookProcessor processor;
+  private final EnvelopeCodec codec;
   private final Executor userExecutor;
   private final Clock clock;
   private final ReceiveBackoff backoff;
@@ -138,32 +139,14 @@ public final class SqsConsumerRunner implements AutoCloseable {
   private SqsConsumerRunner(Builder b) {
     this.client = b.client;
     this.config = b.config;
-    this.processing = b.processing != null ? b.processing : fromProcessor(b.processor, b.codec);
+    this.processor = b.processor;
+    this.codec = b.codec;
     this.userExecutor = b.executor;
     this.clock = b.clock;
     this.backoff = new ReceiveBackoff(b.receiveBackoffMin, b.receiveBackoffMax, b.random);
     this.listener = PipelineListener.safe(config.listener());
     this.effects = new MessageEffects(client, config.queueUrl(), config.deadLetterQueueUrl());
     this.permits = new Semaphore(config.maxInFlight());
-  }
-
-  private static MessageProcessing fromProcessor(WebhookProcessor processor, EnvelopeCodec codec) {
-    return new MessageProcessing() {
-      @Override
-      public Webhook decode(String body, Map<String, String> attributes) {
-        return codec.decode(body, attributes);
-      }
-
-      @Override
-      public Decision process(Webhook webhook, Attempt attempt) {
-        return processor.process(webhook, attempt);
-      }
-
-      @Override
-      public Decision poison(Throwable error, Attempt attempt) {
-        return processor.poison(error, attempt);
-      }
-    };
   }
 
   /** Returns a new builder. */
@@ -420,13 +403,13 @@ public final class SqsConsumerRunner implements AutoCloseable {
     Decision decision;
     try {
       try {
-        webhook = processing.decode(m.body(), SqsMessages.stringAttributes(m));
+        webhook = codec.decode(m.body(), SqsMessages.stringAttributes(m));
       } catch (RuntimeException e) {
         log.debug("Undecodable message. messageId={} attempt={}", m.messageId(), attempt.number(), e);
-        decision = processing.poison(e, attempt);
+        decision = processor.poison(e, attempt);
         return settle(f, decision, Optional.empty(), attempt);
       }
-      decision = processing.process(webhook, attempt);
+      decision = processor.process(webhook, attempt);
     } catch (RuntimeException e) {
       // The processor promises never to throw; if it does, leave the message to come back after its lease.
       log.error(
@@ -481,7 +464,8 @@ public final class SqsConsumerRunner implements AutoCloseable {
       return false;
     }
     Decision.DeadLetter dead = (Decision.DeadLetter) decision;
-    log.warn(
+    // The processor has logged the dead letter at WARN; this adds the SQS message id at DEBUG.
+    log.debug(
         "Sending to the dead-letter queue. messageId={} deliveryId={} source={} attempt={} reason={} errorType={}",
         m.messageId(),
         deliveryId,
@@ -762,7 +746,6 @@ public final class SqsConsumerRunner implements AutoCloseable {
     private SqsAsyncClient client;
     private SqsConsumerConfig config;
     private WebhookProcessor processor;
-    private MessageProcessing processing;
     private EnvelopeCodec codec = EnvelopeCodec.defaults();
     private Executor executor;
     private Clock clock = Clock.systemUTC();
@@ -815,12 +798,6 @@ public final class SqsConsumerRunner implements AutoCloseable {
      */
     public Builder codec(EnvelopeCodec codec) {
       this.codec = Objects.requireNonNull(codec, "codec");
-      return this;
-    }
-
-    /** Sets the decode and decide steps directly; for tests of the SQS mechanics. */
-    Builder processing(MessageProcessing processing) {
-      this.processing = Objects.requireNonNull(processing, "processing");
       return this;
     }
 
@@ -881,7 +858,7 @@ public final class SqsConsumerRunner implements AutoCloseable {
       if (config == null) {
         throw new IllegalArgumentException("config must be set");
       }
-      if (processor == null && processing == null) {
+      if (processor == null) {
         throw new IllegalArgumentException("processor must be set");
       }
       if (receiveBackoffMin.isNegative()

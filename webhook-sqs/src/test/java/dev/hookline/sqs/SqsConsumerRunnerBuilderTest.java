@@ -3,6 +3,7 @@ package dev.hookline.sqs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hookline.core.retry.WebhookProcessor;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -27,14 +28,14 @@ class SqsConsumerRunnerBuilderTest {
       };
   private final SqsConsumerConfig config =
       SqsConsumerConfig.builder().queueUrl("http://q/1/a").deadLetterQueueUrl("http://q/1/a-dlq").build();
-  private final TestPipeline pipeline = new TestPipeline(new CountingHandler(), Duration.ofSeconds(1), 3);
+  private final WebhookProcessor processor = TestWebhooks.processor(new CountingHandler(), Duration.ofSeconds(1), 3);
 
   @Test
   void buildNamesTheMissingField() {
-    assertThatThrownBy(() -> SqsConsumerRunner.builder().config(config).processing(pipeline).build())
+    assertThatThrownBy(() -> SqsConsumerRunner.builder().config(config).processor(processor).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("client ");
-    assertThatThrownBy(() -> SqsConsumerRunner.builder().client(client).processing(pipeline).build())
+    assertThatThrownBy(() -> SqsConsumerRunner.builder().client(client).processor(processor).build())
         .hasMessageStartingWith("config ");
     assertThatThrownBy(() -> SqsConsumerRunner.builder().client(client).config(config).build())
         .hasMessageStartingWith("processor ");
@@ -42,7 +43,7 @@ class SqsConsumerRunnerBuilderTest {
 
   @Test
   void closeBeforeStartIsANoOpAndTheClientIsNeverClosed() {
-    SqsConsumerRunner runner = SqsConsumerRunner.builder().client(client).config(config).processing(pipeline).build();
+    SqsConsumerRunner runner = SqsConsumerRunner.builder().client(client).config(config).processor(processor).build();
     assertThat(runner.isRunning()).isFalse();
     runner.close();
     runner.close();

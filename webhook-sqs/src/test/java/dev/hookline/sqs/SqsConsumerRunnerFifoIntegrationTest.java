@@ -79,7 +79,7 @@ class SqsConsumerRunnerFifoIntegrationTest {
             .client(client)
             .config(config)
             .random(new SplittableRandom(7))
-            .processing(new TestPipeline(handler, Duration.ofSeconds(1), 5))
+            .processor(TestWebhooks.processor(handler, Duration.ofSeconds(1), 5))
             .build()) {
       runner.start();
       Await.until(

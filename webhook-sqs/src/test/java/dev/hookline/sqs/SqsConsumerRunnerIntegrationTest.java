@@ -3,13 +3,12 @@ package dev.hookline.sqs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.hookline.core.Attempt;
 import dev.hookline.core.PermanentFailureException;
 import dev.hookline.core.PipelineListener;
-import dev.hookline.core.Webhook;
-import dev.hookline.core.WebhookHandler;
 import dev.hookline.core.envelope.EnvelopeCodec;
+import dev.hookline.core.idempotency.InMemoryIdempotencyStore;
 import dev.hookline.core.retry.FailureReport;
+import dev.hookline.core.retry.WebhookProcessor;
 import dev.hookline.sqs.internal.MessageEffects;
 import dev.hookline.testkit.ElasticMqExtension;
 import java.time.Duration;
@@ -80,7 +79,7 @@ class SqsConsumerRunnerIntegrationTest {
     SqsConsumerConfig config =
         config(pair).maxInFlight(2).visibilityTimeout(Duration.ofSeconds(2)).listener(listener).build();
     try (SqsConsumerRunner runner =
-        runner(client, config).processing(new TestPipeline(handler, Duration.ofSeconds(1), 3)).build()) {
+        runner(client, config).processor(TestWebhooks.processor(handler, Duration.ofSeconds(1), 3)).build()) {
       runner.start();
       // The heartbeat (every 2s/3) extends the lease; four extensions mean more than the 2 s visibility timeout
       // has passed since receipt while the handler was still blocked.
@@ -111,13 +110,13 @@ class SqsConsumerRunnerIntegrationTest {
     RecordingSqsClient client = new RecordingSqsClient(SQS.asyncClient());
     try (SqsConsumerRunner runner =
         runner(client, config(pair).build())
-            .processing(new TestPipeline(handler, Duration.ofSeconds(1), 3))
+            .processor(TestWebhooks.processor(handler, Duration.ofSeconds(1), 3))
             .build()) {
       runner.start();
       List<Message> dead = queues.drain(pair.dlqUrl(), 1, Duration.ofSeconds(15));
       assertThat(dead).hasSize(1);
       Message m = dead.get(0);
-      assertThat(m.body()).isEqualTo(TestPipeline.body("fail-1"));
+      assertThat(m.body()).isEqualTo(TestWebhooks.envelope("fail-1").body());
       Map<String, String> attributes = strings(m);
       assertThat(attributes)
           .containsEntry(FailureReport.ATTR_REASON, "attempts_exhausted")
@@ -149,7 +148,7 @@ class SqsConsumerRunnerIntegrationTest {
     RecordingSqsClient client = new RecordingSqsClient(SQS.asyncClient());
     try (SqsConsumerRunner runner =
         runner(client, config(pair).build())
-            .processing(new TestPipeline(handler, Duration.ofSeconds(1), 3))
+            .processor(TestWebhooks.processor(handler, Duration.ofSeconds(1), 3))
             .build()) {
       runner.start();
       List<Message> dead = queues.drain(pair.dlqUrl(), 1, Duration.ofSeconds(10));
@@ -169,22 +168,28 @@ class SqsConsumerRunnerIntegrationTest {
     var pair = SQS.createQueueWithDlq("poison", 10, 30);
     queues.sendRaw(pair.queueUrl(), "{not an envelope", Map.of("customer-tag", "blue"));
     CountingHandler handler = new CountingHandler();
-    TestPipeline pipeline = new TestPipeline(handler, Duration.ofSeconds(1), 3);
+    TestWebhooks.RecordingListener listener = new TestWebhooks.RecordingListener();
+    WebhookProcessor processor =
+        TestWebhooks.processor(
+            handler, Duration.ofSeconds(1), 3, InMemoryIdempotencyStore.builder().build(), listener);
     RecordingSqsClient client = new RecordingSqsClient(SQS.asyncClient());
-    try (SqsConsumerRunner runner = runner(client, config(pair).build()).processing(pipeline).build()) {
+    try (SqsConsumerRunner runner = runner(client, config(pair).build()).processor(processor).build()) {
       runner.start();
       List<Message> dead = queues.drain(pair.dlqUrl(), 1, Duration.ofSeconds(10));
       assertThat(dead).hasSize(1);
       assertThat(dead.get(0).body()).isEqualTo("{not an envelope");
       assertThat(strings(dead.get(0)))
           .containsEntry(FailureReport.ATTR_REASON, "poison_message")
+          .containsEntry(FailureReport.ATTR_ATTEMPTS, "1")
           .containsEntry("customer-tag", "blue")
           .containsKey(MessageEffects.ATTR_ORIGINAL_MESSAGE_ID)
           .doesNotContainKey(EnvelopeCodec.ATTR_DELIVERY_ID);
       Await.until(Duration.ofSeconds(10), "source queue empty", () -> queues.depth(pair.queueUrl()) == 0);
     }
     assertThat(handler.totalCalls.get()).isZero();
-    assertThat(pipeline.poisonCalls.get()).isEqualTo(1);
+    // Counted once, by the processor; the runner does not count it again.
+    assertThat(listener.deadLettered).hasSize(1);
+    assertThat(listener.deadLettered.peek()).startsWith("unknown/");
   }
 
   @Test
@@ -193,7 +198,9 @@ class SqsConsumerRunnerIntegrationTest {
     List<String> ids = ids("crash", 200);
     Set<String> permanent = ids.stream().filter(id -> id.endsWith("7")).collect(Collectors.toSet());
     queues.send(pair.queueUrl(), ids);
-    // One shared pipeline: its completed-id set plays the idempotency store that survives the crash.
+    // One idempotency store that survives the crash (in production: a shared store such as a database).
+    InMemoryIdempotencyStore store = InMemoryIdempotencyStore.builder().build();
+    TestWebhooks.RecordingListener listener = new TestWebhooks.RecordingListener();
     CountDownLatch never = new CountDownLatch(1);
     CountingHandler first =
         new CountingHandler(
@@ -205,7 +212,7 @@ class SqsConsumerRunnerIntegrationTest {
     CountingHandler blocking =
         new CountingHandler(
             (w, a) -> {
-              if (first.totalSuccesses.get() >= 50) {
+              if (first.totalCalls.get() >= 50) {
                 never.await();
               }
               first.handle(w, a);
@@ -217,22 +224,23 @@ class SqsConsumerRunnerIntegrationTest {
                 throw new PermanentFailureException("bad payload");
               }
             });
-    SwitchingHandler switching = new SwitchingHandler(blocking);
-    TestPipeline pipeline = new TestPipeline(switching, Duration.ofSeconds(1), 3);
     SqsConsumerConfig config = config(pair).maxInFlight(8).visibilityTimeout(Duration.ofSeconds(2)).build();
 
     SqsConsumerRunner crashed =
-        runner(new RecordingSqsClient(SQS.asyncClient()), config).processing(pipeline).build();
+        runner(new RecordingSqsClient(SQS.asyncClient()), config)
+            .processor(TestWebhooks.processor(blocking, Duration.ofSeconds(1), 3, store, listener))
+            .build();
     crashed.start();
     Await.until(
         Duration.ofSeconds(20),
         "first runner busy mid-batch",
-        () -> first.totalSuccesses.get() >= 50 && blocking.running.get() >= 8);
+        () -> first.totalCalls.get() >= 50 && blocking.running.get() >= 8);
     crashed.abort();
-    switching.delegate = second;
 
     try (SqsConsumerRunner next =
-        runner(new RecordingSqsClient(SQS.asyncClient()), config).processing(pipeline).build()) {
+        runner(new RecordingSqsClient(SQS.asyncClient()), config)
+            .processor(TestWebhooks.processor(second, Duration.ofSeconds(1), 3, store, listener))
+            .build()) {
       next.start();
       Await.until(
           Duration.ofSeconds(30),
@@ -244,6 +252,7 @@ class SqsConsumerRunnerIntegrationTest {
 
     Set<String> handled = new HashSet<>(first.successes.keySet());
     handled.addAll(second.successes.keySet());
+    handled.removeAll(permanent);
     for (String id : handled) {
       assertThat(first.successes(id) + second.successes(id)).as("handled once: " + id).isEqualTo(1);
     }
@@ -252,7 +261,6 @@ class SqsConsumerRunnerIntegrationTest {
             .map(m -> strings(m).get(EnvelopeCodec.ATTR_DELIVERY_ID))
             .collect(Collectors.toSet());
     assertThat(deadLettered).isEqualTo(permanent);
-    assertThat(handled).doesNotContainAnyElementsOf(permanent);
     assertThat(handled.size() + deadLettered.size()).isEqualTo(ids.size());
   }
 
@@ -271,7 +279,7 @@ class SqsConsumerRunnerIntegrationTest {
             .shutdownTimeout(Duration.ofMillis(200))
             .build();
     SqsConsumerRunner first =
-        runner(client, config).processing(new TestPipeline(stuck, Duration.ofSeconds(1), 3)).build();
+        runner(client, config).processor(TestWebhooks.processor(stuck, Duration.ofSeconds(1), 3)).build();
     first.start();
     Await.until(Duration.ofSeconds(10), "ten handlers busy", () -> stuck.running.get() == 10);
     long started = System.nanoTime();
@@ -285,7 +293,7 @@ class SqsConsumerRunnerIntegrationTest {
     long restarted = System.nanoTime();
     try (SqsConsumerRunner second =
         runner(new RecordingSqsClient(SQS.asyncClient()), config)
-            .processing(new TestPipeline(next, Duration.ofSeconds(1), 3))
+            .processor(TestWebhooks.processor(next, Duration.ofSeconds(1), 3))
             .build()) {
       second.start();
       Await.until(Duration.ofSeconds(20), "all handled", () -> next.totalSuccesses.get() == 30);
@@ -304,7 +312,7 @@ class SqsConsumerRunnerIntegrationTest {
     RecordingSqsClient client = new RecordingSqsClient(SQS.asyncClient());
     SqsConsumerRunner runner =
         runner(client, config(pair).shutdownTimeout(Duration.ofSeconds(10)).build())
-            .processing(new TestPipeline(handler, Duration.ofSeconds(1), 3))
+            .processor(TestWebhooks.processor(handler, Duration.ofSeconds(1), 3))
             .build();
     runner.start();
     Await.until(Duration.ofSeconds(10), "handler running", () -> handler.running.get() == 1);
@@ -347,7 +355,7 @@ class SqsConsumerRunnerIntegrationTest {
     try (SqsConsumerRunner runner =
         runner(client, config)
             .clock(clock)
-            .processing(new TestPipeline(handler, Duration.ofSeconds(1), 3))
+            .processor(TestWebhooks.processor(handler, Duration.ofSeconds(1), 3))
             .build()) {
       runner.start();
       Await.until(Duration.ofSeconds(10), "handler running", () -> handler.running.get() == 1);
@@ -372,7 +380,7 @@ class SqsConsumerRunnerIntegrationTest {
     RecordingSqsClient client = new RecordingSqsClient(SQS.asyncClient());
     SqsConsumerConfig config = config(pair).waitTime(Duration.ofSeconds(20)).build();
     SqsConsumerRunner runner =
-        runner(client, config).processing(new TestPipeline(new CountingHandler(), Duration.ofSeconds(1), 3)).build();
+        runner(client, config).processor(TestWebhooks.processor(new CountingHandler(), Duration.ofSeconds(1), 3)).build();
     runner.start();
     Await.until(Duration.ofSeconds(5), "a long poll in progress", () -> client.receivesStarted.get() >= 1);
     long started = System.nanoTime();
@@ -389,7 +397,7 @@ class SqsConsumerRunnerIntegrationTest {
     Await.until(Duration.ofSeconds(10), "earlier runners' threads gone", () -> consumerThreads().isEmpty());
     SqsConsumerRunner runner =
         runner(new RecordingSqsClient(SQS.asyncClient()), config(pair).build())
-            .processing(new TestPipeline(new CountingHandler(), Duration.ofSeconds(1), 3))
+            .processor(TestWebhooks.processor(new CountingHandler(), Duration.ofSeconds(1), 3))
             .build();
     assertThat(consumerThreads()).isEmpty();
     runner.start();
@@ -417,7 +425,7 @@ class SqsConsumerRunnerIntegrationTest {
     CountingHandler handler = new CountingHandler();
     try (SqsConsumerRunner runner =
         runner(client, config(pair).build())
-            .processing(new TestPipeline(handler, Duration.ofSeconds(1), 3))
+            .processor(TestWebhooks.processor(handler, Duration.ofSeconds(1), 3))
             .build()) {
       runner.start();
       Await.until(Duration.ofSeconds(15), "all handled", () -> handler.totalSuccesses.get() == 20);
@@ -438,7 +446,7 @@ class SqsConsumerRunnerIntegrationTest {
     CountingHandler handler = new CountingHandler();
     try (SqsConsumerRunner runner =
         runner(client, config(pair).build())
-            .processing(new TestPipeline(handler, Duration.ofSeconds(1), 3))
+            .processor(TestWebhooks.processor(handler, Duration.ofSeconds(1), 3))
             .build()) {
       runner.start();
       Await.until(Duration.ofSeconds(15), "queue empty", () -> queues.depth(pair.queueUrl()) == 0);
@@ -470,7 +478,7 @@ class SqsConsumerRunnerIntegrationTest {
             .listener(listener)
             .build();
     try (SqsConsumerRunner runner =
-        runner(client, config).processing(new TestPipeline(handler, Duration.ofSeconds(1), 3)).build()) {
+        runner(client, config).processor(TestWebhooks.processor(handler, Duration.ofSeconds(1), 3)).build()) {
       runner.start();
       Await.until(Duration.ofSeconds(15), "lease lost reported", () -> !lost.isEmpty());
       leaseLost.countDown();
@@ -479,19 +487,5 @@ class SqsConsumerRunnerIntegrationTest {
     assertThat(lost).hasSize(1);
     // Each failed extension was attempted MAX_ATTEMPTS times, then given up.
     assertThat(client.visibilityChanges).hasSize(MessageEffects.MAX_ATTEMPTS);
-  }
-
-  /** Lets a test swap the handler a shared pipeline calls. */
-  private static final class SwitchingHandler implements WebhookHandler {
-    volatile WebhookHandler delegate;
-
-    SwitchingHandler(WebhookHandler delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public void handle(Webhook webhook, Attempt attempt) throws Exception {
-      delegate.handle(webhook, attempt);
-    }
   }
 }

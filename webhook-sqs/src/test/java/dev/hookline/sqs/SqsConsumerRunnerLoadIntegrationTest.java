@@ -28,7 +28,6 @@ class SqsConsumerRunnerLoadIntegrationTest {
     }
     queues.send(pair.queueUrl(), ids);
     CountingHandler handler = new CountingHandler();
-    TestPipeline pipeline = new TestPipeline(handler, Duration.ofSeconds(1), 3);
     RecordingSqsClient client = new RecordingSqsClient(SQS.asyncClient());
     SqsConsumerConfig config =
         SqsConsumerConfig.builder()
@@ -40,7 +39,7 @@ class SqsConsumerRunnerLoadIntegrationTest {
             .build();
     List<Integer> requested = new ArrayList<>();
     try (SqsConsumerRunner runner =
-        SqsConsumerRunner.builder().client(client).config(config).processing(pipeline).build()) {
+        SqsConsumerRunner.builder().client(client).config(config).processor(TestWebhooks.processor(handler, Duration.ofSeconds(1), 3)).build()) {
       runner.start();
       Await.until(
           Duration.ofSeconds(55),

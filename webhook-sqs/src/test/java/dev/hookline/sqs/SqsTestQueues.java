@@ -1,5 +1,6 @@
 package dev.hookline.sqs;
 
+import dev.hookline.core.envelope.EncodedEnvelope;
 import dev.hookline.testkit.ElasticMqExtension;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,11 +29,12 @@ final class SqsTestQueues {
       List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
       for (int i = from; i < Math.min(ids.size(), from + 10); i++) {
         String id = ids.get(i);
+        EncodedEnvelope envelope = TestWebhooks.envelope(id);
         SendMessageBatchRequestEntry.Builder e =
             SendMessageBatchRequestEntry.builder()
                 .id("e" + i)
-                .messageBody(TestPipeline.body(id))
-                .messageAttributes(strings(TestPipeline.attributes("test", id)));
+                .messageBody(envelope.body())
+                .messageAttributes(strings(envelope.attributes()));
         if (group != null) {
           e.messageGroupId(group.apply(id)).messageDeduplicationId(id);
         }
