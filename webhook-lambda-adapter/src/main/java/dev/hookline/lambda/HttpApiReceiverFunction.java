@@ -8,6 +8,8 @@ import dev.hookline.core.WebhookHeaders;
 import dev.hookline.core.WebhookReceiver;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
 /**
  * The receiver as a Lambda function behind an API Gateway HTTP API (payload format 2.0): verifies each webhook and
@@ -71,7 +73,7 @@ public class HttpApiReceiverFunction implements RequestHandler<APIGatewayV2HTTPE
    * @throws IllegalStateException naming the first missing or invalid variable
    */
   public HttpApiReceiverFunction() {
-    this(LambdaEnvironment.system());
+    this(LambdaEnvironment.system(), SqsAsyncClient::create);
   }
 
   /**
@@ -95,8 +97,8 @@ public class HttpApiReceiverFunction implements RequestHandler<APIGatewayV2HTTPE
     this.bridge = new ApiGatewayBridge(receiver, budgetMargin);
   }
 
-  HttpApiReceiverFunction(LambdaEnvironment env) {
-    this(LambdaWiring.receiver(env), LambdaWiring.budgetMargin(env));
+  HttpApiReceiverFunction(LambdaEnvironment env, Supplier<SqsAsyncClient> clients) {
+    this(LambdaWiring.receiver(env, clients), LambdaWiring.budgetMargin(env));
   }
 
   /**

@@ -8,6 +8,7 @@ import dev.hookline.core.retry.WebhookProcessor;
 import dev.hookline.sqs.SqsEnqueuer;
 import java.lang.reflect.InvocationTargetException;
 import java.time.Duration;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
 /**
@@ -21,7 +22,7 @@ final class LambdaWiring {
 
   private LambdaWiring() {}
 
-  static WebhookReceiver receiver(LambdaEnvironment env) {
+  static WebhookReceiver receiver(LambdaEnvironment env, Supplier<SqsAsyncClient> clients) {
     String queueUrl = env.required(LambdaEnvironment.QUEUE_URL);
     WebhookReceiver.Builder receiver = WebhookReceiver.builder();
     for (WebhookSource source : env.sources()) {
@@ -29,7 +30,7 @@ final class LambdaWiring {
     }
     SqsEnqueuer enqueuer =
         SqsEnqueuer.builder()
-            .client(SqsAsyncClient.create())
+            .client(clients.get())
             .queueUrl(queueUrl)
             // One request per invocation: waiting for a batch to fill would only add latency.
             .linger(Duration.ZERO)
@@ -46,8 +47,10 @@ final class LambdaWiring {
    *
    * @param env the environment
    * @param handler the handler, or null to instantiate the class named by {@code HOOKLINE_HANDLER}
+   * @param clients makes the SQS client, called last, once every variable was read
    */
-  static SqsBatchFunction.Builder sqsBatchFunction(LambdaEnvironment env, WebhookHandler handler) {
+  static SqsBatchFunction.Builder sqsBatchFunction(
+      LambdaEnvironment env, WebhookHandler handler, Supplier<SqsAsyncClient> clients) {
     String dlqUrl = env.required(LambdaEnvironment.DLQ_URL);
     WebhookHandler h = handler != null ? handler : instantiate(env.required(LambdaEnvironment.HANDLER));
     RetryPolicy.Builder retry = RetryPolicy.builder();
@@ -62,13 +65,10 @@ final class LambdaWiring {
     WebhookProcessor.Builder processor = WebhookProcessor.builder().handler(h).retryPolicy(policy);
     env.verifiersIfConfigured().forEach(processor::verifier);
     SqsBatchFunction.Builder builder =
-        SqsBatchFunction.builder()
-            .client(SqsAsyncClient.create())
-            .processor(processor.build())
-            .deadLetterQueueUrl(dlqUrl);
+        SqsBatchFunction.builder().processor(processor.build()).deadLetterQueueUrl(dlqUrl);
     env.optional(LambdaEnvironment.QUEUE_URL).ifPresent(builder::queueUrl);
     env.optionalMillis(TIME_MARGIN_MILLIS).ifPresent(builder::timeMargin);
-    return builder;
+    return builder.client(clients.get());
   }
 
   /** Instantiates the named handler class with its public no-argument constructor. */

@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
 /**
  * The receiver as a Lambda function behind an API Gateway REST API with Lambda proxy integration (payload format
@@ -35,7 +37,7 @@ public class RestApiReceiverFunction
    * @throws IllegalStateException naming the first missing or invalid variable
    */
   public RestApiReceiverFunction() {
-    this(LambdaEnvironment.system());
+    this(LambdaEnvironment.system(), SqsAsyncClient::create);
   }
 
   /**
@@ -58,8 +60,8 @@ public class RestApiReceiverFunction
     this.bridge = new ApiGatewayBridge(receiver, budgetMargin);
   }
 
-  RestApiReceiverFunction(LambdaEnvironment env) {
-    this(LambdaWiring.receiver(env), LambdaWiring.budgetMargin(env));
+  RestApiReceiverFunction(LambdaEnvironment env, Supplier<SqsAsyncClient> clients) {
+    this(LambdaWiring.receiver(env, clients), LambdaWiring.budgetMargin(env));
   }
 
   /**

@@ -124,7 +124,7 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
    * @throws IllegalStateException naming the first missing or invalid variable
    */
   public SqsBatchFunction() {
-    this(LambdaWiring.sqsBatchFunction(LambdaEnvironment.system(), null));
+    this(LambdaWiring.sqsBatchFunction(LambdaEnvironment.system(), null, SqsAsyncClient::create));
   }
 
   /**
@@ -135,7 +135,9 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
    * @throws IllegalStateException naming the first missing or invalid variable
    */
   public SqsBatchFunction(WebhookHandler handler) {
-    this(LambdaWiring.sqsBatchFunction(LambdaEnvironment.system(), Objects.requireNonNull(handler, "handler")));
+    this(
+        LambdaWiring.sqsBatchFunction(
+            LambdaEnvironment.system(), Objects.requireNonNull(handler, "handler"), SqsAsyncClient::create));
   }
 
   /**
