@@ -1,0 +1,97 @@
+package dev.hookline.lambda;
+
+import dev.hookline.core.WebhookHandler;
+import dev.hookline.core.WebhookReceiver;
+import dev.hookline.core.WebhookSource;
+import dev.hookline.core.retry.RetryPolicy;
+import dev.hookline.core.retry.WebhookProcessor;
+import dev.hookline.sqs.SqsEnqueuer;
+import java.lang.reflect.InvocationTargetException;
+import java.time.Duration;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+
+/**
+ * Builds the functions' parts from the environment, once per execution environment, in the INIT phase. The SQS
+ * client built here uses the SDK's defaults (region and credentials from the Lambda environment, the async HTTP
+ * client found on the class path) and lives as long as the execution environment.
+ */
+final class LambdaWiring {
+
+  static final String TIME_MARGIN_MILLIS = "HOOKLINE_TIME_MARGIN_MILLIS";
+
+  private LambdaWiring() {}
+
+  static WebhookReceiver receiver(LambdaEnvironment env, Supplier<SqsAsyncClient> clients) {
+    String queueUrl = env.required(LambdaEnvironment.QUEUE_URL);
+    WebhookReceiver.Builder receiver = WebhookReceiver.builder();
+    for (WebhookSource source : env.sources()) {
+      receiver.addSource(source);
+    }
+    SqsEnqueuer enqueuer =
+        SqsEnqueuer.builder()
+            .client(clients.get())
+            .queueUrl(queueUrl)
+            // One request per invocation: waiting for a batch to fill would only add latency.
+            .linger(Duration.ZERO)
+            .build();
+    return receiver.sink(enqueuer).build();
+  }
+
+  static Duration budgetMargin(LambdaEnvironment env) {
+    return env.optionalMillis(LambdaEnvironment.BUDGET_MARGIN_MILLIS).orElse(ApiGatewayBridge.DEFAULT_BUDGET_MARGIN);
+  }
+
+  /**
+   * Returns the SQS function's settings from the environment.
+   *
+   * @param env the environment
+   * @param handler the handler, or null to instantiate the class named by {@code HOOKLINE_HANDLER}
+   * @param clients makes the SQS client, called last, once every variable was read
+   */
+  static SqsBatchFunction.Builder sqsBatchFunction(
+      LambdaEnvironment env, WebhookHandler handler, Supplier<SqsAsyncClient> clients) {
+    String dlqUrl = env.required(LambdaEnvironment.DLQ_URL);
+    WebhookHandler h = handler != null ? handler : instantiate(env.required(LambdaEnvironment.HANDLER));
+    RetryPolicy.Builder retry = RetryPolicy.builder();
+    env.optionalLong(LambdaEnvironment.MAX_ATTEMPTS)
+        .ifPresent(n -> retry.maxAttempts((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, n))));
+    RetryPolicy policy;
+    try {
+      policy = retry.build();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(LambdaEnvironment.MAX_ATTEMPTS + ": " + e.getMessage(), e);
+    }
+    WebhookProcessor.Builder processor = WebhookProcessor.builder().handler(h).retryPolicy(policy);
+    env.verifiersIfConfigured().forEach(processor::verifier);
+    SqsBatchFunction.Builder builder =
+        SqsBatchFunction.builder().processor(processor.build()).deadLetterQueueUrl(dlqUrl);
+    env.optional(LambdaEnvironment.QUEUE_URL).ifPresent(builder::queueUrl);
+    env.optionalMillis(TIME_MARGIN_MILLIS).ifPresent(builder::timeMargin);
+    return builder.client(clients.get());
+  }
+
+  /** Instantiates the named handler class with its public no-argument constructor. */
+  static WebhookHandler instantiate(String className) {
+    String variable = LambdaEnvironment.HANDLER;
+    Class<?> type;
+    try {
+      ClassLoader loader = Thread.currentThread().getContextClassLoader();
+      type = Class.forName(className, true, loader != null ? loader : LambdaWiring.class.getClassLoader());
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new IllegalStateException(variable + " names a class that cannot be loaded: " + className, e);
+    }
+    if (!WebhookHandler.class.isAssignableFrom(type)) {
+      throw new IllegalStateException(
+          variable + " must name a " + WebhookHandler.class.getName() + ", was " + className);
+    }
+    try {
+      return (WebhookHandler) type.getConstructor().newInstance();
+    } catch (NoSuchMethodException | IllegalAccessException | InstantiationException e) {
+      throw new IllegalStateException(
+          variable + " must name a class with a public no-argument constructor, was " + className, e);
+    } catch (InvocationTargetException e) {
+      throw new IllegalStateException(variable + " class " + className + " failed to construct", e.getCause());
+    }
+  }
+}
