@@ -252,7 +252,8 @@ public final class DlqRedriver {
       return 0;
     }
     // Sent but not yet deleted: a failure from here on leaves the message in both queues (a duplicate, never a
-    // loss). It becomes visible in the DLQ again and can be redriven or deleted later.
+    // loss). It is made visible in the DLQ again (or becomes so when its visibility ends) and can be redriven or
+    // deleted later.
     Map<String, Message> deleting = new HashMap<>();
     List<DeleteMessageBatchRequestEntry> deletes = new ArrayList<>();
     for (int i = 0; i < sent.size(); i++) {
@@ -268,11 +269,15 @@ public final class DlqRedriver {
       response.failed().forEach(f -> {
         Message m = deleting.get(f.id());
         failedIds.add(m.messageId());
+        release.add(m.receiptHandle());
         log.warn("Redrive delete failed; message is now in both queues messageId={} code={}", m.messageId(), f.code());
       });
       return response.successful().size();
     } catch (SdkException e) {
-      sent.forEach(m -> failedIds.add(m.messageId()));
+      sent.forEach(m -> {
+        failedIds.add(m.messageId());
+        release.add(m.receiptHandle());
+      });
       log.warn("Redrive delete failed; messages are now in both queues count={}", sent.size(), e);
       return 0;
     }
