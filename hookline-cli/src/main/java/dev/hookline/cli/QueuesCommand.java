@@ -48,6 +48,11 @@ final class QueuesCommand implements Runnable {
     @Option(names = "--max-receive-count", description = "Receives before SQS moves a message to the DLQ.")
     Integer maxReceiveCount;
 
+    @Option(
+        names = "--max-attempts",
+        description = "The consumer's retry policy maxAttempts, which --max-receive-count must exceed.")
+    Integer maxAttempts;
+
     @Option(names = "--update", description = "Change settings that differ instead of only reporting them.")
     boolean update;
 
@@ -63,11 +68,14 @@ final class QueuesCommand implements Runnable {
         if (maxReceiveCount != null) {
           b.maxReceiveCount(maxReceiveCount);
         }
+        if (maxAttempts != null) {
+          b.maxAttempts(maxAttempts);
+        }
         QueueProvisioner provisioner;
         try {
           provisioner = b.build();
         } catch (IllegalArgumentException e) {
-          throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+          throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         ProvisionResult result = provisioner.provision();
         out.println("queue: " + result.queueUrl());

@@ -103,7 +103,14 @@ final class SendTestCommand implements Callable<Integer> {
     }
     String payload =
         body != null ? body : "{\"type\":\"hookline.test\",\"id\":\"" + UUID.randomUUID() + "\"}";
-    SignedRequest.Builder signed = signer().body(payload);
+    SignedRequest.Builder signed;
+    try {
+      signed = signer().body(payload);
+    } catch (IllegalArgumentException e) {
+      // Only Standard Webhooks parses the secret (whsec_ + base64); the message must not echo it.
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--secret is not a valid secret for " + scheme + " (expected whsec_<base64>)");
+    }
     byte[] bytes = signed.body();
     WebhookHeaders headers = signed.headers();
 
