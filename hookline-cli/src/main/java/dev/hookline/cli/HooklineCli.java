@@ -78,7 +78,8 @@ public final class HooklineCli implements Runnable {
         (ex, commandLine, parseResult) -> {
           PrintWriter err = commandLine.getErr();
           String kind = ex instanceof SdkException ? "AWS error" : ex.getClass().getSimpleName();
-          err.println("error: " + kind + ": " + ex.getMessage());
+          String message = ex.getMessage() != null ? ex.getMessage() : "(no message)";
+          err.println("error: " + kind + ": " + message);
           err.flush();
           return EXIT_FAILED;
         });
