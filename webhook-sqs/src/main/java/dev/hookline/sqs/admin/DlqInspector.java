@@ -80,9 +80,10 @@ public final class DlqInspector {
     List<String> handles = new ArrayList<>();
     try {
       int emptyInARow = 0;
-      // Short polls sample a subset of SQS servers and may come back empty while messages remain; two empty
-      // answers in a row (or long polling, receiveWait > 0) end the listing.
-      while (seen.size() < maxMessages && emptyInARow < 2) {
+      // Short polls sample a subset of SQS servers and may come back empty while messages remain, so two empty
+      // answers in a row end the listing; a long poll asks every server, so one is enough.
+      int emptyLimit = receiveWait.isZero() ? 2 : 1;
+      while (seen.size() < maxMessages && emptyInARow < emptyLimit) {
         int want = Math.min(pageSize, maxMessages - seen.size());
         List<Message> page =
             DlqMessages.receive(
