@@ -1,0 +1,232 @@
+package dev.hookline.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hookline.core.InMemoryWebhookSink;
+import dev.hookline.core.WebhookReceiver;
+import dev.hookline.core.WebhookSource;
+import dev.hookline.core.envelope.EnvelopeCodec;
+import dev.hookline.core.http.WebhookHttpServer;
+import dev.hookline.core.retry.FailureReport;
+import dev.hookline.core.signature.GitHubVerifier;
+import dev.hookline.sqs.admin.DeadLetterInfo;
+import dev.hookline.testkit.Await;
+import dev.hookline.testkit.ElasticMqExtension;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import picocli.CommandLine;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+
+/** Runs the picocli command line in-process against embedded ElasticMQ and a local webhook server. */
+class HooklineCliIntegrationTest {
+
+  @RegisterExtension static final ElasticMqExtension SQS = new ElasticMqExtension();
+
+  private static final Instant T = Instant.parse("2026-11-28T10:00:00Z");
+
+  @BeforeAll
+  static void credentials() {
+    // ElasticMQ ignores signatures, but the SDK's default credentials chain must find some.
+    System.setProperty("aws.accessKeyId", "x");
+    System.setProperty("aws.secretAccessKey", "x");
+  }
+
+  /** One run's exit code and output. */
+  record Run(int exit, String out, String err) {}
+
+  private static Run run(String... args) {
+    CommandLine cl = HooklineCli.newCommandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int exit = cl.execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  private static List<String> withEndpoint(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--endpoint");
+    all.add(SQS.server().endpoint().toString());
+    all.add("--region");
+    all.add("us-east-1");
+    return all;
+  }
+
+  private static Run sqs(String... args) {
+    return run(withEndpoint(args).toArray(new String[0]));
+  }
+
+  private static void dead(String dlq, String deliveryId, String source, String reason) {
+    Map<String, MessageAttributeValue> attrs = new LinkedHashMap<>();
+    Map<String, String> plain = new LinkedHashMap<>(
+        new FailureReport(reason, "java.lang.IllegalStateException", "boom", 3, T.minusSeconds(30), T).toAttributes());
+    plain.put(EnvelopeCodec.ATTR_DELIVERY_ID, deliveryId);
+    plain.put(EnvelopeCodec.ATTR_SOURCE, source);
+    plain.put(DeadLetterInfo.ATTR_ORIGINAL_MESSAGE_ID, "orig-" + deliveryId);
+    plain.forEach((k, v) -> attrs.put(k, MessageAttributeValue.builder().dataType("String").stringValue(v).build()));
+    SQS.syncClient()
+        .sendMessage(b -> b.queueUrl(dlq).messageBody("{\"id\":\"" + deliveryId + "\"}").messageAttributes(attrs));
+  }
+
+  @Test
+  void helpOnEveryCommandExitsZero() {
+    for (String[] args :
+        List.of(
+            new String[] {"--help"},
+            new String[] {"dlq", "--help"},
+            new String[] {"dlq", "list", "--help"},
+            new String[] {"dlq", "redrive", "--help"},
+            new String[] {"queues", "--help"},
+            new String[] {"queues", "ensure", "--help"},
+            new String[] {"send-test", "--help"})) {
+      Run r = run(args);
+      assertThat(r.exit()).as(String.join(" ", args)).isZero();
+      assertThat(r.out()).contains("Usage:");
+    }
+    assertThat(run("--help").out()).contains("Exit codes:");
+  }
+
+  @Test
+  void usageErrorsExitTwo() {
+    assertThat(run("dlq", "list").exit()).isEqualTo(HooklineCli.EXIT_USAGE); // --dlq missing
+    assertThat(run("no-such-command").exit()).isEqualTo(HooklineCli.EXIT_USAGE);
+    assertThat(run().exit()).isEqualTo(HooklineCli.EXIT_USAGE);
+    Run both = sqs("dlq", "redrive", "--dlq", "q", "--all", "--source", "stripe");
+    assertThat(both.exit()).isEqualTo(HooklineCli.EXIT_USAGE);
+    assertThat(both.err()).contains("--all");
+    assertThat(sqs("dlq", "redrive", "--dlq", "q").exit()).isEqualTo(HooklineCli.EXIT_USAGE);
+    assertThat(run("send-test", "--url", "http://127.0.0.1:1/", "--scheme", "nope", "--secret", "s").exit())
+        .isEqualTo(HooklineCli.EXIT_USAGE);
+  }
+
+  @Test
+  void operationFailureExitsOne() {
+    Run r = sqs("dlq", "list", "--dlq", "no-such-queue-" + System.nanoTime());
+    assertThat(r.exit()).isEqualTo(HooklineCli.EXIT_FAILED);
+    assertThat(r.err()).startsWith("error:");
+  }
+
+  @Test
+  void dlqListTableJsonAndSummary() throws Exception {
+    String dlq = SQS.createQueue("cli-list-dlq");
+    dead(dlq, "d-1", "stripe", "handler_failed");
+    dead(dlq, "d-2", "github", "poison_message");
+
+    Run table = sqs("dlq", "list", "--dlq", dlq);
+    assertThat(table.exit()).isZero();
+    assertThat(table.out()).contains("MESSAGE ID", "d-1", "d-2", "handler_failed", "poison_message", "2 message(s)");
+    assertThat(table.out()).doesNotContain("{\"id\""); // bodies are never printed
+
+    Run json = sqs("dlq", "list", "--dlq", dlq, "--json");
+    assertThat(json.exit()).isZero();
+    JsonNode array = new ObjectMapper().readTree(json.out());
+    assertThat(array).hasSize(2);
+    assertThat(array.findValuesAsText("deliveryId")).containsExactlyInAnyOrder("d-1", "d-2");
+    assertThat(array.get(0).get("attempts").asInt()).isEqualTo(3);
+
+    Run summary = sqs("dlq", "list", "--dlq", dlq, "--summary", "--json");
+    JsonNode s = new ObjectMapper().readTree(summary.out());
+    assertThat(s.get("total").asInt()).isEqualTo(2);
+    assertThat(s.get("byReason").get("handler_failed").asInt()).isEqualTo(1);
+    assertThat(s.get("bySource").get("github").asInt()).isEqualTo(1);
+
+    // Listing consumed nothing.
+    assertThat(Await.drain(SQS.syncClient(), dlq)).hasSize(2);
+  }
+
+  @Test
+  void dlqRedriveSelectiveDryRunAndAll() {
+    SqsClient sqs = SQS.syncClient();
+    String dlq = SQS.createQueue("cli-redrive-dlq");
+    String src = SQS.createQueue("cli-redrive-src");
+    dead(dlq, "d-1", "stripe", "handler_failed");
+    dead(dlq, "d-2", "stripe", "poison_message");
+    dead(dlq, "d-3", "github", "handler_failed");
+
+    Run dry = sqs("dlq", "redrive", "--dlq", dlq, "--to", src, "--source", "stripe", "--dry-run");
+    assertThat(dry.exit()).isZero();
+    assertThat(dry.out()).contains("2 of 3 message(s) would be redriven");
+
+    Run selective =
+        sqs("dlq", "redrive", "--dlq", dlq, "--to", src, "--source", "stripe", "--reason", "handler_failed",
+            "--since", "2026-11-28T09:00:00Z", "--until", "2026-11-28T11:00:00Z");
+    assertThat(selective.exit()).as(selective.err()).isZero();
+    assertThat(selective.out()).contains("moved: 1, skipped: 2, failed: 0");
+    List<Message> moved = Await.drain(sqs, src);
+    assertThat(moved).singleElement().satisfies(m -> {
+      assertThat(m.messageAttributes().get(EnvelopeCodec.ATTR_DELIVERY_ID).stringValue()).isEqualTo("d-1");
+      assertThat(m.messageAttributes()).doesNotContainKey(FailureReport.ATTR_REASON);
+    });
+
+    Run byId = sqs("dlq", "redrive", "--dlq", dlq, "--to", src, "--delivery-id", "d-3");
+    assertThat(byId.out()).contains("moved: 1");
+
+    Run all = sqs("dlq", "redrive", "--dlq", dlq, "--to", src, "--all", "--rate", "50");
+    assertThat(all.exit()).as(all.err()).isZero();
+    assertThat(all.out()).contains("COMPLETED");
+    List<Message> rest = new ArrayList<>(Await.drain(sqs, src));
+    Await.until(java.time.Duration.ofSeconds(10), () -> {
+      rest.addAll(Await.drain(sqs, src));
+      return rest.size() == 2;
+    });
+    assertThat(rest).hasSize(2); // d-3 from the delivery-id redrive, d-2 from the move task
+    assertThat(Await.drain(sqs, dlq)).isEmpty();
+  }
+
+  @Test
+  void queuesEnsureCreatesThenReportsNothingNew() {
+    String name = "cli-ensure-" + System.nanoTime();
+    Run first = sqs("queues", "ensure", "--queue", name, "--max-receive-count", "8");
+    assertThat(first.exit()).as(first.err()).isZero();
+    assertThat(first.out()).contains("queue: ", name, "dlq:   ", name + "-dlq");
+    assertThat(first.out()).doesNotContain("created: none");
+    Run second = sqs("queues", "ensure", "--queue", name, "--max-receive-count", "8");
+    assertThat(second.exit()).isZero();
+    assertThat(second.out()).contains("created: none");
+    // maxReceiveCount must exceed maxAttempts (QueueProvisioner): a usage error, naming the field.
+    Run invalid = sqs("queues", "ensure", "--queue", name, "--max-receive-count", "3", "--max-attempts", "5");
+    assertThat(invalid.exit()).isEqualTo(HooklineCli.EXIT_USAGE);
+    assertThat(invalid.err()).contains("maxReceiveCount");
+  }
+
+  @Test
+  void sendTestIsAcceptedByARealVerifierAndRejectedWithAWrongSecret() {
+    InMemoryWebhookSink sink = InMemoryWebhookSink.create();
+    WebhookReceiver receiver =
+        WebhookReceiver.builder()
+            .addSource(
+                WebhookSource.builder()
+                    .name("github")
+                    .verifier(GitHubVerifier.builder().addSecret("cli-secret").build())
+                    .build())
+            .sink(sink)
+            .build();
+    try (WebhookHttpServer server = WebhookHttpServer.builder().receiver(receiver).host("127.0.0.1").port(0).build()) {
+      server.start();
+      String url = "http://127.0.0.1:" + server.port() + server.pathPrefix() + "github";
+
+      Run ok = run("send-test", "--url", url, "--scheme", "github", "--secret", "cli-secret", "--body", "{\"a\":1}");
+      assertThat(ok.exit()).as(ok.err()).isZero();
+      assertThat(ok.out()).startsWith("status: 202");
+      assertThat(ok.out()).doesNotContain("cli-secret");
+      assertThat(sink.webhooks()).singleElement().satisfies(w -> assertThat(w.body()).isEqualTo("{\"a\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+
+      Run bad = run("send-test", "--url", url, "--scheme", "github", "--secret", "wrong");
+      assertThat(bad.exit()).isEqualTo(HooklineCli.EXIT_FAILED);
+      assertThat(bad.out()).startsWith("status: 401");
+    }
+  }
+}
