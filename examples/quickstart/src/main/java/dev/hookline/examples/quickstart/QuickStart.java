@@ -1,6 +1,5 @@
 package dev.hookline.examples.quickstart;
 
-import dev.hookline.core.PipelineListener;
 import dev.hookline.core.WebhookHeaders;
 import dev.hookline.testkit.SignedRequest;
 import java.io.PrintWriter;
@@ -107,7 +106,7 @@ public final class QuickStart implements Callable<Integer> {
     }
 
     LocalPipeline pipeline =
-        LocalPipeline.start(host, httpPort, specs, new ExampleHandler(), PipelineListener.NONE);
+        LocalPipeline.start(host, httpPort, specs, new ExampleHandler(), new ConsoleListener());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
