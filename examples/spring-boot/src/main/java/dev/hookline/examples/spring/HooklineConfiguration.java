@@ -88,7 +88,8 @@ public class HooklineConfiguration {
       throw new IllegalArgumentException("hookline.sources must configure at least one source");
     }
     for (Map.Entry<String, HooklineProperties.Source> e : properties.getSources().entrySet()) {
-      WebhookSource.Builder source = WebhookSource.builder().name(e.getKey()).verifier(verifier(e.getKey(), e.getValue()));
+      WebhookSource.Builder source =
+          WebhookSource.builder().name(e.getKey()).verifier(verifier(e.getKey(), e.getValue()));
       if (!e.getValue().getContentTypes().isEmpty()) {
         source.contentTypes(e.getValue().getContentTypes());
       }

@@ -29,8 +29,9 @@ import org.springframework.web.bind.annotation.RestController;
  * <p>The body is read as raw bytes from the servlet request, never through a message converter: signatures are over
  * the exact bytes. ({@code @RequestBody byte[]} would do for JSON, but for an {@code application/x-www-form-urlencoded}
  * POST Spring rebuilds the body from the parsed parameters, which changes its bytes, for example {@code %20} into
- * {@code +}, and the signature check fails; the form test in {@code WebhookApplicationIntegrationTest} shows it.) At most the source's limit plus one byte is read, so an oversized body is refused without being
- * buffered; a declared {@code Content-Length} over the limit is refused before reading at all.
+ * {@code +}, and the signature check fails; the form test in {@code WebhookApplicationIntegrationTest} shows it.)
+ * At most the source's limit plus one byte is read, so an oversized body is refused without being buffered; a
+ * declared {@code Content-Length} over the limit is refused before reading at all.
  *
  * <p>The response completes asynchronously when the enqueuer confirms, so no servlet thread waits for SQS.
  */
