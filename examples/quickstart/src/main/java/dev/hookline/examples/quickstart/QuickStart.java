@@ -3,6 +3,8 @@ package dev.hookline.examples.quickstart;
 import dev.hookline.core.WebhookHeaders;
 import dev.hookline.testkit.SignedRequest;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,6 +34,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "quickstart",
     mixinStandardHelpOptions = true,
+    version = "Hookline quick start",
     description =
         "Runs the Hookline pipeline locally: HTTP receiver -> SQS (embedded) -> consumer with retries and a DLQ.",
     sortOptions = false)
@@ -91,20 +94,37 @@ public final class QuickStart implements Callable<Integer> {
       specs.add(0, SourceSpec.demo());
     }
     int httpPort = port != null ? port : demo ? 0 : DEFAULT_PORT;
-
-    if (demo) {
-      Tally tally = new Tally();
-      DemoSummary summary;
-      try (LocalPipeline pipeline = LocalPipeline.start(host, httpPort, specs, new ExampleHandler(), tally)) {
-        printBanner(out, pipeline, specs);
-        summary = new Demo(pipeline, tally, SourceSpec.demo(), out).run();
+    try {
+      return demo ? runDemo(out, httpPort, specs) : serve(out, httpPort, specs);
+    } catch (UncheckedIOException e) {
+      if (e.getCause() instanceof BindException) {
+        spec.commandLine()
+            .getErr()
+            .printf(
+                "Cannot listen on %s:%d (%s). Try another --port, or --port 0 for a free one.%n",
+                host,
+                httpPort,
+                e.getCause().getMessage());
+        return 2;
       }
-      // Last, after the pipeline's own shutdown lines: scripts can read the final line.
-      out.println(summary.line());
-      out.flush();
-      return summary.exitCode();
+      throw e;
     }
+  }
 
+  private int runDemo(PrintWriter out, int httpPort, List<SourceSpec> specs) throws InterruptedException {
+    Tally tally = new Tally();
+    DemoSummary summary;
+    try (LocalPipeline pipeline = LocalPipeline.start(host, httpPort, specs, new ExampleHandler(), tally)) {
+      printBanner(out, pipeline, specs);
+      summary = new Demo(pipeline, tally, SourceSpec.demo(), out).run();
+    }
+    // Last, after the pipeline's own shutdown lines: scripts can read the final line.
+    out.println(summary.line());
+    out.flush();
+    return summary.exitCode();
+  }
+
+  private int serve(PrintWriter out, int httpPort, List<SourceSpec> specs) throws InterruptedException {
     LocalPipeline pipeline =
         LocalPipeline.start(host, httpPort, specs, new ExampleHandler(), new ConsoleListener());
     CountDownLatch stopped = new CountDownLatch(1);
