@@ -522,10 +522,10 @@ final class Demo {
   }
 
   private void printTable(List<Scenario> rows, Map<String, List<String>> dlq) {
-    String format = "%-22s %4s  %-6s %-30s %-38s %s%n";
+    String format = "%-22s %4s  %-6s %-30s %-40s %s%n";
     out.println();
     out.printf(format, "scenario", "sent", "http", "expected", "observed", "as expected");
-    out.printf(format, "-".repeat(22), "----", "------", "-".repeat(30), "-".repeat(38), "-----------");
+    out.printf(format, "-".repeat(22), "----", "------", "-".repeat(30), "-".repeat(40), "-----------");
     for (Scenario row : rows) {
       TreeSet<Integer> statuses = new TreeSet<>();
       List<String> ids = new ArrayList<>();
