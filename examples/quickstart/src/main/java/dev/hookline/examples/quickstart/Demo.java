@@ -48,7 +48,7 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  */
 final class Demo {
 
-  /** Everything must be settled by then; the whole demo takes well under a minute. */
+  /** Everything must be settled this long after the demo started; it takes well under a minute. */
   static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(40);
 
   /** How long the DLQ drain looks for the messages it expects. */
@@ -125,8 +125,7 @@ final class Demo {
     int broken = 2;
     int maxAttempts = LocalPipeline.MAX_ATTEMPTS;
 
-    Scenario validRow =
-        new Scenario("valid", "202, handled", new Expect(202, valid, -1, 0, 0, null));
+    Scenario validRow = new Scenario("valid", "202, handled", new Expect(202, valid, -1, 0, 0, null));
     for (int i = 1; i <= valid; i++) {
       validRow.shots.add(signed(uri, "msg_demo_valid_" + i, event(ExampleHandler.OK, i)));
     }
@@ -217,7 +216,7 @@ final class Demo {
 
       boolean validDone =
           tally.await(
-              SETTLE_TIMEOUT,
+              remaining(SETTLE_TIMEOUT),
               TICK,
               () -> validRow.shots.stream().allMatch(s -> !s.accepted() || tally.handled(id(s)) > 0),
               this::printProgress);
