@@ -1,0 +1,122 @@
+package dev.hookline.examples.spring;
+
+import dev.hookline.core.InboundRequest;
+import dev.hookline.core.ReceiveResult;
+import dev.hookline.core.WebhookHeaders;
+import dev.hookline.core.WebhookReceiver;
+import dev.hookline.core.WebhookSource;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code POST /webhooks/{source}}: hands the raw request to the {@link WebhookReceiver} and turns its
+ * {@link ReceiveResult} into the response: the status (202 once SQS has the webhook), {@code Retry-After} on 429 and
+ * 503, and a small JSON body.
+ *
+ * <p>The body is read as raw bytes from the servlet request, never through a message converter: signatures are over
+ * the exact bytes. ({@code @RequestBody byte[]} would do for JSON, but for an {@code application/x-www-form-urlencoded}
+ * POST Spring rebuilds the body from the parsed parameters, which changes its bytes, for example {@code %20} into
+ * {@code +}, and the signature check fails; the form test in {@code WebhookApplicationIntegrationTest} shows it.)
+ * At most the source's limit plus one byte is read, so an oversized body is refused without being buffered; a
+ * declared {@code Content-Length} over the limit is refused before reading at all.
+ *
+ * <p>The response completes asynchronously when the enqueuer confirms, so no servlet thread waits for SQS.
+ */
+@RestController
+public class WebhookController {
+
+  private final WebhookReceiver receiver;
+
+  /**
+   * Creates the controller.
+   *
+   * @param receiver the receiver
+   */
+  public WebhookController(WebhookReceiver receiver) {
+    this.receiver = Objects.requireNonNull(receiver, "receiver");
+  }
+
+  /**
+   * Receives one webhook.
+   *
+   * @param source the source name from the path
+   * @param request the servlet request, for the headers and the raw body
+   * @return the response, once the receiver has decided
+   * @throws IOException when the body cannot be read
+   */
+  @PostMapping("/webhooks/{source}")
+  public CompletionStage<ResponseEntity<String>> receive(
+      @PathVariable("source") String source, HttpServletRequest request) throws IOException {
+    InboundRequest.Builder inbound =
+        InboundRequest.builder()
+            .method(request.getMethod())
+            .path(request.getRequestURI())
+            .headers(headers(request));
+    if (request.getQueryString() != null) {
+      inbound.query(request.getQueryString());
+    }
+    if (request.getRemoteAddr() != null) {
+      inbound.remoteAddress(request.getRemoteAddr());
+    }
+
+    Optional<WebhookSource> configured = receiver.source(source);
+    if (configured.isPresent()) {
+      int limit = configured.get().maxBodyBytes();
+      long declared = request.getContentLengthLong();
+      if (declared > limit) {
+        return CompletableFuture.completedFuture(toResponse(receiver.rejectOversized(source, declared)));
+      }
+      try (InputStream in = request.getInputStream()) {
+        inbound.body(in.readNBytes(limit + 1));
+      }
+    }
+    // An unknown source needs no body: the receiver answers 404.
+    return receiver.receive(source, inbound.build()).thenApply(WebhookController::toResponse);
+  }
+
+  private static WebhookHeaders headers(HttpServletRequest request) {
+    WebhookHeaders.Builder headers = WebhookHeaders.builder();
+    for (String name : Collections.list(request.getHeaderNames())) {
+      for (String value : Collections.list(request.getHeaders(name))) {
+        headers.add(name, value);
+      }
+    }
+    return headers.build();
+  }
+
+  /**
+   * Maps a receiver result to a response.
+   *
+   * @param result the result
+   * @return the status, {@code Retry-After} when the result has one, and the result's JSON
+   */
+  static ResponseEntity<String> toResponse(ReceiveResult result) {
+    ResponseEntity.BodyBuilder response =
+        ResponseEntity.status(result.status()).contentType(MediaType.APPLICATION_JSON);
+    if (result instanceof ReceiveResult.Rejected) {
+      ((ReceiveResult.Rejected) result)
+          .retryAfter()
+          .ifPresent(d -> response.header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds(d))));
+    }
+    return response.body(result.toJson());
+  }
+
+  /** {@code Retry-After} is whole seconds (RFC 9110 section 10.2.3): round up, at least 1. */
+  private static long retryAfterSeconds(Duration delay) {
+    long millis = Math.max(1, delay.toMillis());
+    return (millis + 999) / 1000;
+  }
+}
