@@ -7,7 +7,10 @@ import java.util.Objects;
  * What a consumer must do with a message after one attempt: {@link Ack} (delete it), {@link Retry} (make it visible
  * again after a delay) or {@link DeadLetter} (send it to the DLQ with the report, then delete it).
  *
- * <p>Decided by the pure {@code ProcessingPolicy}; applied by the SQS consumer runner and the Lambda SQS function.
+ * <p>Decided by the pure {@link ProcessingPolicy} (through {@link WebhookProcessor}); applied by the SQS consumer
+ * runner and the Lambda SQS function.
+ *
+ * <p>Thread-safety: immutable.
  */
 public sealed interface Decision permits Decision.Ack, Decision.Retry, Decision.DeadLetter {
 

@@ -10,8 +10,11 @@ import java.util.Objects;
  * attempts were made, and when it was first received and last failed. It travels with a dead-lettered message as
  * message attributes ({@link #toAttributes()}).
  *
- * @param reason a stable code: {@code handler_failed}, {@code attempts_exhausted}, {@code permanent_failure},
- *     {@code poison_message}, {@code signature_invalid} or {@code time_budget_exhausted}
+ * <p>Thread-safety: immutable.
+ *
+ * @param reason a stable code: {@code handler_failed} (on a retry), {@code attempts_exhausted},
+ *     {@code permanent_failure}, {@code poison_message}, {@code signature_invalid}, {@code unknown_source} or
+ *     {@code time_budget_exhausted}; see the {@code REASON_} constants
  * @param errorType the exception's class name
  * @param errorMessage the exception's message, truncated to {@link #MAX_MESSAGE_CHARS}; never secrets or bodies
  * @param attempts attempts made so far
@@ -20,6 +23,21 @@ import java.util.Objects;
  */
 public record FailureReport(
     String reason, String errorType, String errorMessage, int attempts, Instant firstReceivedAt, Instant lastFailedAt) {
+
+  /** Reason of the report on a {@link Decision.Retry}: the attempt failed and will be retried. */
+  public static final String REASON_HANDLER_FAILED = "handler_failed";
+  /** The last allowed attempt failed. */
+  public static final String REASON_ATTEMPTS_EXHAUSTED = "attempts_exhausted";
+  /** The failure is not retryable (for example {@code PermanentFailureException}). */
+  public static final String REASON_PERMANENT_FAILURE = "permanent_failure";
+  /** The message could not be decoded. */
+  public static final String REASON_POISON_MESSAGE = "poison_message";
+  /** A deferred signature check failed. */
+  public static final String REASON_SIGNATURE_INVALID = "signature_invalid";
+  /** A deferred signature check was needed but no verifier is configured for the webhook's source. */
+  public static final String REASON_UNKNOWN_SOURCE = "unknown_source";
+  /** No room is left within SQS's 12-hour visibility limit, counted from first receipt, for another attempt. */
+  public static final String REASON_TIME_BUDGET_EXHAUSTED = "time_budget_exhausted";
 
   /** Longest error message kept, in characters. */
   public static final int MAX_MESSAGE_CHARS = 1024;
@@ -59,6 +77,24 @@ public record FailureReport(
     if (errorMessage.length() > MAX_MESSAGE_CHARS) {
       errorMessage = errorMessage.substring(0, MAX_MESSAGE_CHARS - 1) + "…";
     }
+  }
+
+  /**
+   * Creates a report for a failure.
+   *
+   * @param reason the reason code, one of the {@code REASON_} constants
+   * @param error the failure; its class name and message (empty when it has none) are kept
+   * @param attempts attempts made so far
+   * @param firstReceivedAt when the message was first received
+   * @param lastFailedAt when the last attempt failed
+   * @return the report
+   */
+  public static FailureReport of(
+      String reason, Throwable error, int attempts, Instant firstReceivedAt, Instant lastFailedAt) {
+    Objects.requireNonNull(error, "error");
+    String message = error.getMessage();
+    return new FailureReport(
+        reason, error.getClass().getName(), message == null ? "" : message, attempts, firstReceivedAt, lastFailedAt);
   }
 
   /**

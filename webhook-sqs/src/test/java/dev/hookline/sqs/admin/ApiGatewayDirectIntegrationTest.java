@@ -1,0 +1,256 @@
+package dev.hookline.sqs.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.awssdk.regions.Region;
+
+class ApiGatewayDirectIntegrationTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String ROLE = "arn:aws:iam::123456789012:role/apigateway-sqs-send";
+  private static final String QUEUE_URL = "https://sqs.eu-west-1.amazonaws.com/123456789012/webhooks";
+
+  private static ApiGatewayDirectIntegration.Builder valid() {
+    return ApiGatewayDirectIntegration.builder()
+        .apiName("webhooks")
+        .region(Region.EU_WEST_1)
+        .queueUrl(QUEUE_URL)
+        .roleArn(ROLE);
+  }
+
+  @Test
+  void defaults() {
+    ApiGatewayDirectIntegration i = valid().build();
+
+    assertThat(i.stageName()).isEqualTo("prod");
+    assertThat(i.accountId()).isEqualTo("123456789012");
+    assertThat(i.queueName()).isEqualTo("webhooks");
+    assertThat(i.fifo()).isFalse();
+    assertThat(i.headers()).isEqualTo(ApiGatewayDirectIntegration.DEFAULT_HEADERS);
+    assertThat(i.deliveryIdHeader()).isEmpty();
+    assertThat(i.contentTypes()).isEqualTo(ApiGatewayDirectIntegration.DEFAULT_CONTENT_TYPES);
+    assertThat(i.integrationUri()).isEqualTo("arn:aws:apigateway:eu-west-1:sqs:path/123456789012/webhooks");
+  }
+
+  @Test
+  void queueNameAndAccountIdAreTheSameAsTheQueueUrl() {
+    ApiGatewayDirectIntegration byName =
+        ApiGatewayDirectIntegration.builder()
+            .apiName("webhooks")
+            .region(Region.EU_WEST_1)
+            .queueName("webhooks")
+            .accountId("123456789012")
+            .roleArn(ROLE)
+            .build();
+
+    assertThat(byName).isEqualTo(valid().build());
+    assertThat(byName.hashCode()).isEqualTo(valid().build().hashCode());
+    assertThat(byName.toBuilder().build()).isEqualTo(byName);
+  }
+
+  @Test
+  void headerNamesAreCaseInsensitive() {
+    ApiGatewayDirectIntegration i =
+        valid().headers(List.of("X-Hub-Signature-256", "Webhook-Signature")).deliveryIdHeader("X-GitHub-Delivery")
+            .build();
+
+    assertThat(i.headers()).containsExactly("x-hub-signature-256", "webhook-signature");
+    assertThat(i.deliveryIdHeader()).contains("x-github-delivery");
+    assertThat(i.requestTemplate())
+        .contains("hookline-h-x-hub-signature-256")
+        .contains("$k.toLowerCase() == \"x-github-delivery\"");
+  }
+
+  static List<Arguments> invalid() {
+    List<Arguments> cases = new ArrayList<>();
+    cases.add(Arguments.of("apiName", (UnaryOperator<ApiGatewayDirectIntegration.Builder>) b -> b.apiName(" ")));
+    cases.add(Arguments.of("stageName", (UnaryOperator<ApiGatewayDirectIntegration.Builder>) b -> b.stageName("a-b")));
+    cases.add(
+        Arguments.of(
+            "queueUrl", (UnaryOperator<ApiGatewayDirectIntegration.Builder>) b -> b.queueName("other")));
+    cases.add(
+        Arguments.of(
+            "queueUrl",
+            (UnaryOperator<ApiGatewayDirectIntegration.Builder>) b -> b.queueUrl("https://sqs.example/only-name")));
+    cases.add(
+        Arguments.of(
+            "queueName",
+            (UnaryOperator<ApiGatewayDirectIntegration.Builder>)
+                b -> b.queueUrl("https://sqs.eu-west-1.amazonaws.com/123456789012/bad%20name")));
+    cases.add(
+        Arguments.of(
+            "accountId",
+            (UnaryOperator<ApiGatewayDirectIntegration.Builder>)
+                b -> b.queueUrl("https://sqs.eu-west-1.amazonaws.com/12345/webhooks")));
+    cases.add(
+        Arguments.of("roleArn", (UnaryOperator<ApiGatewayDirectIntegration.Builder>) b -> b.roleArn("role")));
+    cases.add(
+        Arguments.of(
+            "headers",
+            (UnaryOperator<ApiGatewayDirectIntegration.Builder>)
+                b -> b.deliveryIdHeader("webhook-id").addHeader("x-shopify-hmac-sha256")));
+    cases.add(
+        Arguments.of(
+            "headers", (UnaryOperator<ApiGatewayDirectIntegration.Builder>) b -> b.headers(List.of("a", "A"))));
+    cases.add(
+        Arguments.of(
+            "headers",
+            (UnaryOperator<ApiGatewayDirectIntegration.Builder>) b -> b.headers(List.of("Authorization"))));
+    cases.add(
+        Arguments.of(
+            "headers", (UnaryOperator<ApiGatewayDirectIntegration.Builder>) b -> b.headers(List.of("x sig"))));
+    cases.add(
+        Arguments.of(
+            "headers", (UnaryOperator<ApiGatewayDirectIntegration.Builder>) b -> b.headers(List.of("x..sig"))));
+    cases.add(
+        Arguments.of(
+            "headers",
+            (UnaryOperator<ApiGatewayDirectIntegration.Builder>) b -> b.headers(List.of("Content-Type"))));
+    cases.add(
+        Arguments.of(
+            "deliveryIdHeader",
+            (UnaryOperator<ApiGatewayDirectIntegration.Builder>) b -> b.deliveryIdHeader("cookie")));
+    cases.add(
+        Arguments.of(
+            "contentTypes", (UnaryOperator<ApiGatewayDirectIntegration.Builder>) b -> b.contentTypes(List.of())));
+    cases.add(
+        Arguments.of(
+            "contentTypes",
+            (UnaryOperator<ApiGatewayDirectIntegration.Builder>) b -> b.contentTypes(List.of("json"))));
+    return cases;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalid")
+  void buildNamesTheInvalidField(String field, UnaryOperator<ApiGatewayDirectIntegration.Builder> change) {
+    assertThatThrownBy(() -> change.apply(valid()).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(field + " ");
+  }
+
+  @Test
+  void missingRequiredFieldsAreNamed() {
+    assertThatThrownBy(() -> ApiGatewayDirectIntegration.builder().build()).hasMessageStartingWith("apiName ");
+    assertThatThrownBy(() -> ApiGatewayDirectIntegration.builder().apiName("a").build())
+        .hasMessageStartingWith("region ");
+    assertThatThrownBy(() -> ApiGatewayDirectIntegration.builder().apiName("a").region(Region.EU_WEST_1).build())
+        .hasMessageStartingWith("queueName ");
+    assertThatThrownBy(
+            () ->
+                ApiGatewayDirectIntegration.builder()
+                    .apiName("a")
+                    .region(Region.EU_WEST_1)
+                    .queueName("q")
+                    .build())
+        .hasMessageStartingWith("accountId ");
+    assertThatThrownBy(
+            () ->
+                ApiGatewayDirectIntegration.builder()
+                    .apiName("a")
+                    .region(Region.EU_WEST_1)
+                    .queueUrl(QUEUE_URL)
+                    .build())
+        .hasMessageStartingWith("roleArn is required");
+    assertThatThrownBy(() -> valid().headers(null)).isInstanceOf(NullPointerException.class).hasMessage("headers");
+  }
+
+  @Test
+  void tooManyHeadersNamesTheCount() {
+    List<String> seven = List.of("h1", "h2", "h3", "h4", "h5", "h6", "h7");
+    assertThat(valid().headers(seven).build().headers()).hasSize(7); // 3 fixed + 7 = 10: fits
+
+    assertThatThrownBy(() -> valid().headers(seven).deliveryIdHeader("h1").build())
+        .hasMessageStartingWith("headers must fit SQS's limit of 10 message attributes")
+        .hasMessageEndingWith("= 11");
+  }
+
+  @Test
+  void templateIsAFormEncodedSendMessageWithoutEnvelopeVersion() {
+    String template = valid().deliveryIdHeader("webhook-id").build().requestTemplate();
+
+    assertThat(template)
+        .contains("Action=SendMessage")
+        .contains("&MessageBody=$util.urlEncode($input.body)")
+        .contains("$context.requestTimeEpoch")
+        .contains("$input.params('source')")
+        .contains("hookline-delivery-id")
+        .doesNotContain("hookline-envelope-version")
+        .doesNotContain("MessageGroupId");
+    // Every line ends in a comment, so no template newline reaches the form.
+    assertThat(template.lines()).allMatch(l -> l.endsWith("##") || l.startsWith("##"));
+  }
+
+  @Test
+  void fifoTemplateSetsGroupAndDeduplicationIds() {
+    String template =
+        valid()
+            .queueUrl("https://sqs.eu-west-1.amazonaws.com/123456789012/webhooks.fifo")
+            .deliveryIdHeader("webhook-id")
+            .build()
+            .requestTemplate();
+
+    assertThat(template).contains("&MessageGroupId=").contains("&MessageDeduplicationId=");
+  }
+
+  @Test
+  void openApiDocumentCarriesTheSameIntegration() throws Exception {
+    ApiGatewayDirectIntegration i = valid().deliveryIdHeader("webhook-id").build();
+
+    JsonNode doc = JSON.readTree(i.openApiDocument());
+
+    assertThat(doc.get("openapi").asText()).startsWith("3.");
+    assertThat(doc.at("/info/title").asText()).isEqualTo("webhooks");
+    JsonNode post = doc.at("/paths/~1webhooks~1{source}/post");
+    assertThat(post.isMissingNode()).isFalse();
+    assertThat(post.get("parameters").get(0).get("name").asText()).isEqualTo("source");
+    assertThat(post.get("parameters").get(0).get("in").asText()).isEqualTo("path");
+    assertThat(post.get("parameters").get(0).get("required").asBoolean()).isTrue();
+    // source + the six default headers; webhook-id, also the delivery-id header, is listed once.
+    assertThat(post.get("parameters")).hasSize(7);
+    assertThat(post.get("responses").has("200")).isTrue();
+    assertThat(post.get("responses").has("500")).isTrue();
+    assertThat(post.get("responses").has("503")).isTrue();
+
+    JsonNode x = post.get("x-amazon-apigateway-integration");
+    assertThat(x.get("type").asText()).isEqualTo("aws");
+    assertThat(x.get("httpMethod").asText()).isEqualTo("POST");
+    assertThat(x.get("uri").asText()).isEqualTo(i.integrationUri());
+    assertThat(x.get("credentials").asText()).isEqualTo(ROLE);
+    assertThat(x.get("passthroughBehavior").asText()).isEqualTo("never");
+    assertThat(x.at("/requestParameters/integration.request.header.Content-Type").asText())
+        .isEqualTo("'application/x-www-form-urlencoded'");
+    for (String contentType : ApiGatewayDirectIntegration.DEFAULT_CONTENT_TYPES) {
+      assertThat(x.get("requestTemplates").get(contentType).asText()).isEqualTo(i.requestTemplate());
+    }
+    assertThat(x.at("/responses/default/statusCode").asText()).isEqualTo("200");
+    assertThat(x.get("responses").get("4\\d{2}").get("statusCode").asText()).isEqualTo("500");
+    assertThat(x.get("responses").get("5\\d{2}").get("statusCode").asText()).isEqualTo("503");
+    assertThat(doc.at("/components/schemas/Empty/type").asText()).isEqualTo("object");
+  }
+
+  @Test
+  void configurationHashFollowsTheDefinition() {
+    ApiGatewayDirectIntegration a = valid().build();
+
+    assertThat(a.configurationHash()).hasSize(16).isEqualTo(valid().build().configurationHash());
+    assertThat(a.toBuilder().roleArn("arn:aws:iam::123456789012:role/other").build().configurationHash())
+        .isNotEqualTo(a.configurationHash());
+  }
+
+  @Test
+  void toStringShowsWhereItWrites() {
+    assertThat(valid().build().toString())
+        .contains("webhooks")
+        .contains("arn:aws:apigateway:eu-west-1:sqs:path/123456789012/webhooks");
+  }
+}
