@@ -1,0 +1,946 @@
+package dev.hookline.sqs;
+
+import dev.hookline.core.HooklineException;
+import dev.hookline.core.PayloadTooLargeException;
+import dev.hookline.core.PipelineListener;
+import dev.hookline.core.SinkOverCapacityException;
+import dev.hookline.core.Webhook;
+import dev.hookline.core.WebhookSink;
+import dev.hookline.core.envelope.EncodedEnvelope;
+import dev.hookline.core.envelope.EnvelopeCodec;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
+
+/**
+ * The {@link WebhookSink} that stores webhooks on an SQS queue: the envelope is the message body, with the delivery
+ * id, source and envelope version as message attributes.
+ *
+ * <pre>{@code
+ * SqsEnqueuer enqueuer = SqsEnqueuer.builder()
+ *     .client(sqsAsyncClient)                       // yours: we never close it
+ *     .queueUrl("https://sqs.eu-west-1.amazonaws.com/123456789012/webhooks")
+ *     .build();
+ * WebhookReceiver receiver = WebhookReceiver.builder()...sink(enqueuer)...build();
+ * // on shutdown, after the receiver stopped taking requests:
+ * enqueuer.close();
+ * }</pre>
+ *
+ * <p><b>Batching.</b> Concurrent {@link #store} calls are sent together with {@code SendMessageBatch}: up to 10
+ * entries and 1 MiB per call (the SQS limits), after waiting at most {@link Builder#linger} (default 5 ms) for a batch
+ * to fill; a full batch is sent at once. Each caller's stage completes with its own entry's result, and entries that a
+ * batch reports as failed are retried alone (by entry id). We batch ourselves rather than through the SDK's {@code
+ * SqsAsyncBatchManager} for control, not speed. The batch manager gives no per-entry deadline and no per-call
+ * timeout (a hung call holds its entries past any budget), does not retry failed entries, and does not bound the
+ * calls in flight. Measured on embedded ElasticMQ (2,000 concurrent sends of 1 KiB envelopes, linger and send
+ * frequency both 5 ms, a shared 2-core machine; {@code BatchingMeasurement} in the tests), both made about 205 batch
+ * calls and, once warm, took about the same time: 0.85–2.2 s for this batcher and 0.65–1.9 s for the batch manager
+ * over two runs of three rounds each, with run-to-run noise larger than the difference. At most {@link Builder#maxConcurrentCalls} (default 16) calls are in
+ * flight; while all are busy, stores wait in the buffer and fill batches.
+ *
+ * <p><b>Retries and the budget.</b> The {@code budget} given to {@link #store} bounds everything: the stage completes
+ * within it, normally once SQS accepted the message, or exceptionally, so the receiver answers 503 before the sender
+ * gives up. Throttling, 5xx answers, timeouts and connection errors are retried with exponential backoff and jitter
+ * ({@link Builder#initialBackoff}, {@link Builder#maxBackoff}) while the budget lasts; each retry is reported to
+ * {@link PipelineListener#onSinkRetry}. Other errors (access denied, a missing queue, an invalid parameter) fail at
+ * once and are logged once at ERROR, since an operator must fix them.
+ *
+ * <p><b>The SDK's own retries.</b> We leave the client's retry strategy as you configured it (we don't own the client)
+ * and bound each call instead: every {@code SendMessageBatch} carries an {@code apiCallTimeout} of at most {@link
+ * Builder#attemptTimeout} (default 2 s) and never more than what is left of the longest budget in the batch. So the
+ * SDK may retry quickly inside one call (its standard strategy: 3 attempts, with a throttling token bucket), a hung
+ * connection cannot eat the whole budget, and our outer loop retries across calls with backoff until the budget ends.
+ * A client with the SDK's retries turned off works just as well; ours then do all the work. A call that timed out
+ * may still have stored its messages, so a retry can store a webhook twice: delivery is at least once (consumers
+ * deduplicate by delivery id, and FIFO queues drop the copy).
+ *
+ * <p><b>Size.</b> An envelope over {@link Builder#maxMessageBytes} (default and maximum 1,048,576 bytes, the SQS
+ * limit, counted as SQS counts: body plus attribute names, types and values) is refused before any call with {@link
+ * PayloadTooLargeException}, so the receiver answers 413. (A later version may offload large bodies to S3 here instead:
+ * see the comment in {@code prepare}.)
+ *
+ * <p><b>FIFO queues</b> (the URL ends in {@code .fifo}): the message group id comes from {@link
+ * Builder#messageGroupId} (default: the source, so each source is ordered on its own) and the deduplication id is the
+ * delivery id, so SQS drops a redelivered webhook within its 5-minute deduplication window. Ids that are longer than
+ * 128 characters or use characters SQS refuses are replaced by their SHA-256 in hex. On standard queues a message
+ * group id is sent only when {@link Builder#messageGroupId} is set (SQS fair queues).
+ *
+ * <p><b>Capacity.</b> At most {@link Builder#maxPending} (default 1,000) stores are pending at once; beyond that
+ * {@link #store} fails at once with {@link SinkOverCapacityException}, so the receiver answers 429.
+ *
+ * <p><b>Threads and lifecycle.</b> Backoff delays, linger and budgets run on a {@link ScheduledExecutorService}: yours
+ * ({@link Builder#scheduler}; you shut it down) or ours, one daemon thread named {@code hookline-enqueuer-N} that
+ * starts with the first scheduled task and stops in {@link #close()}. Nothing starts at {@link Builder#build()}.
+ * Stages complete on the SDK's response threads or on the scheduler; keep dependent actions short. {@link #close()}
+ * stops accepting, sends what is buffered, waits up to {@link Builder#closeTimeout} for pending stores and fails the
+ * rest.
+ *
+ * <p>Thread-safety: thread-safe.
+ */
+public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(SqsEnqueuer.class);
+  private static final AtomicInteger THREADS = new AtomicInteger();
+
+  /** The SQS limit for one message and for a whole batch, in bytes (1 MiB). */
+  public static final int SQS_MAX_MESSAGE_BYTES = 1_048_576;
+
+  /** SQS allows at most this many entries in one {@code SendMessageBatch}. */
+  static final int MAX_BATCH_ENTRIES = 10;
+
+  private final SqsAsyncClient client;
+  private final String queueUrl;
+  private final boolean fifo;
+  private final EnvelopeCodec codec;
+  private final Function<Webhook, String> messageGroupId;
+  private final int maxMessageBytes;
+  private final Duration linger;
+  private final int maxPending;
+  private final int maxConcurrentCalls;
+  private final Duration attemptTimeout;
+  private final Duration initialBackoff;
+  private final Duration maxBackoff;
+  private final Duration closeTimeout;
+  private final ScheduledExecutorService scheduler;
+  private final boolean ownScheduler;
+  private final Clock clock;
+  private final RandomGenerator random;
+  private final ReentrantLock randomLock = new ReentrantLock();
+  private final PipelineListener listener;
+
+  private final AtomicInteger pending = new AtomicInteger();
+  private final Set<Entry> live = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final ReentrantLock bufferLock = new ReentrantLock();
+  private final ArrayDeque<Entry> buffer = new ArrayDeque<>();
+  private ScheduledFuture<?> lingerTask;
+  /** {@code SendMessageBatch} calls in flight; guarded by {@link #bufferLock}. */
+  private int callsInFlight;
+
+  private SqsEnqueuer(Builder b, URI url) {
+    this.client = b.client;
+    this.queueUrl = b.queueUrl;
+    this.fifo = url.getPath().endsWith(".fifo");
+    this.codec = b.codec;
+    this.messageGroupId = b.messageGroupId != null ? b.messageGroupId : (fifo ? Webhook::source : null);
+    this.maxMessageBytes = b.maxMessageBytes;
+    this.linger = b.linger;
+    this.maxPending = b.maxPending;
+    this.maxConcurrentCalls = b.maxConcurrentCalls;
+    this.attemptTimeout = b.attemptTimeout;
+    this.initialBackoff = b.initialBackoff;
+    this.maxBackoff = b.maxBackoff;
+    this.closeTimeout = b.closeTimeout;
+    if (b.scheduler != null) {
+      this.scheduler = b.scheduler;
+      this.ownScheduler = false;
+    } else {
+      // Threads start lazily with the first task, so building starts nothing.
+      ScheduledThreadPoolExecutor own =
+          new ScheduledThreadPoolExecutor(
+              1,
+              r -> {
+                Thread t = new Thread(r, "hookline-enqueuer-" + THREADS.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
+      own.setRemoveOnCancelPolicy(true);
+      this.scheduler = own;
+      this.ownScheduler = true;
+    }
+    this.clock = b.clock;
+    this.random = b.random;
+    this.listener = PipelineListener.safe(b.listener);
+  }
+
+  /** Returns a new builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Returns the queue URL messages are sent to. */
+  public String queueUrl() {
+    return queueUrl;
+  }
+
+  /** Returns whether the queue is a FIFO queue (its URL ends in {@code .fifo}). */
+  public boolean fifo() {
+    return fifo;
+  }
+
+  /** Returns how many stores are pending: accepted by {@link #store} and not yet completed. */
+  public int pending() {
+    return pending.get();
+  }
+
+  /**
+   * Stores one webhook on the queue.
+   *
+   * @param webhook the webhook
+   * @param budget how long this may take, retries included; the stage completes within about this time
+   * @return a stage that completes once SQS accepted the message, or exceptionally with {@link
+   *     PayloadTooLargeException} (envelope too large, nothing sent), {@link SinkOverCapacityException} (more than
+   *     {@code maxPending} pending) or a {@link HooklineException} (failed within the budget, or closed)
+   */
+  @Override
+  public CompletionStage<Void> store(Webhook webhook, Duration budget) {
+    Objects.requireNonNull(webhook, "webhook");
+    Objects.requireNonNull(budget, "budget");
+    if (closed.get()) {
+      return CompletableFuture.failedFuture(new HooklineException("SqsEnqueuer is closed", true));
+    }
+    if (budget.isNegative() || budget.isZero()) {
+      return CompletableFuture.failedFuture(
+          new HooklineException("enqueue budget must be positive, was " + budget, false));
+    }
+    SendMessageBatchRequestEntry.Builder message;
+    int size;
+    try {
+      EncodedEnvelope envelope = codec.encode(webhook);
+      size = envelope.encodedSize();
+      message = prepare(webhook, envelope, size);
+    } catch (HooklineException e) {
+      return CompletableFuture.failedFuture(e);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(
+          new HooklineException("webhook could not be encoded: " + e.getClass().getName(), e, false));
+    }
+    if (pending.incrementAndGet() > maxPending) {
+      pending.decrementAndGet();
+      return CompletableFuture.failedFuture(
+          new SinkOverCapacityException(maxPending + " enqueues pending (maxPending=" + maxPending + ")"));
+    }
+    Entry entry = new Entry(webhook, message, size, clock.instant().plus(budget), budget);
+    live.add(entry);
+    entry.future.whenComplete(
+        (ok, error) -> {
+          pending.decrementAndGet();
+          live.remove(entry);
+          ScheduledFuture<?> timer = entry.timer;
+          if (timer != null) {
+            timer.cancel(false);
+          }
+        });
+    try {
+      entry.timer = scheduler.schedule(() -> expire(entry), budget.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      entry.future.completeExceptionally(new HooklineException("SqsEnqueuer is closed", e, true));
+      return entry.future.minimalCompletionStage();
+    }
+    add(entry);
+    if (closed.get()) {
+      // close() may have swept the pending entries before this one was added.
+      flush(true);
+    }
+    return entry.future.minimalCompletionStage();
+  }
+
+  /**
+   * Checks the size and builds the message. This is the seam for large payloads: an S3 offload would store the body
+   * in a bucket here and send a small pointer envelope instead of refusing the webhook.
+   */
+  private SendMessageBatchRequestEntry.Builder prepare(Webhook webhook, EncodedEnvelope envelope, int size) {
+    if (size > maxMessageBytes) {
+      throw new PayloadTooLargeException("envelope", size, maxMessageBytes);
+    }
+    Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
+    envelope
+        .attributes()
+        .forEach(
+            (name, value) ->
+                attributes.put(name, MessageAttributeValue.builder().dataType("String").stringValue(value).build()));
+    SendMessageBatchRequestEntry.Builder entry =
+        SendMessageBatchRequestEntry.builder().messageBody(envelope.body()).messageAttributes(attributes);
+    if (messageGroupId != null) {
+      entry.messageGroupId(sqsId(Objects.requireNonNull(messageGroupId.apply(webhook), "messageGroupId")));
+    }
+    if (fifo) {
+      entry.messageDeduplicationId(sqsId(webhook.deliveryId()));
+    }
+    return entry;
+  }
+
+  /**
+   * Returns {@code id} when SQS accepts it as a group or deduplication id (1–128 characters from {@code !} to
+   * {@code ~}), otherwise its SHA-256 in hex.
+   */
+  static String sqsId(String id) {
+    boolean ok = !id.isEmpty() && id.length() <= 128;
+    for (int i = 0; ok && i < id.length(); i++) {
+      char c = id.charAt(i);
+      ok = c >= '!' && c <= '~';
+    }
+    if (ok) {
+      return id;
+    }
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(sha.digest(id.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  /** Buffers an entry (new or retried) and sends full batches, or all when linger is zero or we are closing. */
+  private void add(Entry entry) {
+    boolean sendNow;
+    bufferLock.lock();
+    try {
+      buffer.addLast(entry);
+      sendNow = linger.isZero() || closed.get() || buffer.size() >= MAX_BATCH_ENTRIES;
+      if (!sendNow && lingerTask == null) {
+        try {
+          lingerTask = scheduler.schedule(this::lingerExpired, linger.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+          sendNow = true;
+        }
+      }
+    } finally {
+      bufferLock.unlock();
+    }
+    if (sendNow) {
+      flush(linger.isZero() || closed.get());
+    }
+  }
+
+  private void lingerExpired() {
+    bufferLock.lock();
+    try {
+      lingerTask = null;
+    } finally {
+      bufferLock.unlock();
+    }
+    flush(true);
+  }
+
+  /**
+   * Takes batches from the buffer and sends them: every batch when {@code all}, otherwise only full ones (10 entries
+   * or 1 MiB), leaving a partial batch for the linger timer. At most {@code maxConcurrentCalls} calls are in flight;
+   * what is left waits in the buffer (filling batches) until a call completes and flushes again.
+   */
+  private void flush(boolean all) {
+    List<List<Entry>> batches = new ArrayList<>();
+    bufferLock.lock();
+    try {
+      while (!buffer.isEmpty() && callsInFlight < maxConcurrentCalls) {
+        List<Entry> batch = new ArrayList<>(MAX_BATCH_ENTRIES);
+        long bytes = 0;
+        boolean full = false;
+        for (Entry e; (e = buffer.peekFirst()) != null; ) {
+          if (e.future.isDone()) {
+            buffer.pollFirst();
+            continue;
+          }
+          if (batch.size() == MAX_BATCH_ENTRIES || bytes + e.size > SQS_MAX_MESSAGE_BYTES) {
+            full = true;
+            break;
+          }
+          buffer.pollFirst();
+          batch.add(e);
+          bytes += e.size;
+        }
+        full |= batch.size() == MAX_BATCH_ENTRIES;
+        if (batch.isEmpty()) {
+          break;
+        }
+        if (!full && !all) {
+          // Put the partial batch back, in order, for the linger timer.
+          for (int i = batch.size() - 1; i >= 0; i--) {
+            buffer.addFirst(batch.get(i));
+          }
+          break;
+        }
+        batches.add(batch);
+        callsInFlight++;
+      }
+      if (!buffer.isEmpty() && lingerTask == null && !all) {
+        try {
+          lingerTask = scheduler.schedule(this::lingerExpired, linger.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+          // Closing: close() fails what is left.
+        }
+      }
+    } finally {
+      bufferLock.unlock();
+    }
+    for (List<Entry> batch : batches) {
+      send(batch);
+    }
+  }
+
+  private void send(List<Entry> batch) {
+    Instant now = clock.instant();
+    Duration longest = Duration.ZERO;
+    Map<String, Entry> byId = new HashMap<>();
+    List<SendMessageBatchRequestEntry> entries = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      Entry e = batch.get(i);
+      String id = Integer.toString(i);
+      byId.put(id, e);
+      entries.add(e.message.id(id).build());
+      Duration left = Duration.between(now, e.deadline);
+      if (left.compareTo(longest) > 0) {
+        longest = left;
+      }
+      e.attempts++;
+    }
+    if (longest.isZero()) {
+      batch.forEach(this::expire);
+      callDone();
+      return;
+    }
+    Duration callTimeout = longest.compareTo(attemptTimeout) < 0 ? longest : attemptTimeout;
+    SendMessageBatchRequest request =
+        SendMessageBatchRequest.builder()
+            .queueUrl(queueUrl)
+            .entries(entries)
+            .overrideConfiguration(o -> o.apiCallTimeout(callTimeout))
+            .build();
+    CompletableFuture<SendMessageBatchResponse> call;
+    try {
+      call = client.sendMessageBatch(request);
+    } catch (RuntimeException e) {
+      call = CompletableFuture.failedFuture(e);
+    }
+    call.whenComplete(
+        (response, error) -> {
+          try {
+            if (error != null) {
+              callFailed(batch, EnqueueRetry.unwrap(error));
+            } else {
+              batchAnswered(byId, response);
+            }
+          } finally {
+            callDone();
+          }
+        });
+  }
+
+  /** Frees a call slot and sends what waited for one. */
+  private void callDone() {
+    boolean more;
+    bufferLock.lock();
+    try {
+      callsInFlight--;
+      more = !buffer.isEmpty();
+    } finally {
+      bufferLock.unlock();
+    }
+    if (more) {
+      flush(true);
+    }
+  }
+
+  private void callFailed(List<Entry> all, Throwable error) {
+    List<Entry> batch = new ArrayList<>(all.size());
+    for (Entry e : all) {
+      if (!e.future.isDone()) {
+        batch.add(e);
+      }
+    }
+    if (batch.isEmpty()) {
+      // Every caller already has an answer (budget or close); nothing to report.
+      log.debug("SendMessageBatch failed after its entries completed. queueUrl={} error={}", queueUrl, describe(error));
+      return;
+    }
+    if (EnqueueRetry.retryable(error)) {
+      batch.forEach(e -> retry(e, error));
+      return;
+    }
+    log.error(
+        "SendMessageBatch failed and cannot succeed by retrying; failing {} webhooks. queueUrl={} error={}",
+        batch.size(),
+        queueUrl,
+        describe(error),
+        error);
+    HooklineException failure =
+        new HooklineException("SQS refused the webhook: " + describe(error), error, false);
+    batch.forEach(e -> e.future.completeExceptionally(failure));
+  }
+
+  private void batchAnswered(Map<String, Entry> byId, SendMessageBatchResponse response) {
+    for (SendMessageBatchResultEntry ok : response.successful()) {
+      Entry e = byId.remove(ok.id());
+      if (e != null) {
+        log.debug(
+            "Enqueued. deliveryId={} source={} messageId={} attempt={}",
+            e.webhook.deliveryId(),
+            e.webhook.source(),
+            ok.messageId(),
+            e.attempts);
+        e.future.complete(null);
+      }
+    }
+    for (BatchResultErrorEntry failed : response.failed()) {
+      Entry e = byId.remove(failed.id());
+      if (e == null) {
+        continue;
+      }
+      HooklineException error =
+          new HooklineException(
+              "SQS refused the batch entry: code=" + failed.code() + " senderFault=" + failed.senderFault(),
+              EnqueueRetry.retryableEntry(Boolean.TRUE.equals(failed.senderFault()), failed.code()));
+      if (error.retryable()) {
+        retry(e, error);
+      } else {
+        log.error(
+            "SQS refused a webhook and will refuse it again. deliveryId={} source={} queueUrl={} code={} message={}",
+            e.webhook.deliveryId(),
+            e.webhook.source(),
+            queueUrl,
+            failed.code(),
+            failed.message());
+        e.future.completeExceptionally(error);
+      }
+    }
+    for (Entry e : byId.values()) {
+      retry(e, new HooklineException("SQS answered without a result for the entry", true));
+    }
+  }
+
+  private void retry(Entry e, Throwable error) {
+    e.lastError = error;
+    if (e.future.isDone()) {
+      return;
+    }
+    Duration delay;
+    randomLock.lock();
+    try {
+      delay = EnqueueRetry.backoff(e.attempts, initialBackoff, maxBackoff, random);
+    } finally {
+      randomLock.unlock();
+    }
+    if (!clock.instant().plus(delay).isBefore(e.deadline)) {
+      e.future.completeExceptionally(
+          new HooklineException(
+              "enqueue failed within its budget of " + e.budget + " after " + e.attempts + " attempts: "
+                  + describe(error),
+              error,
+              true));
+      return;
+    }
+    listener.onSinkRetry(e.webhook.source(), e.attempts, error);
+    log.debug(
+        "Retrying enqueue. deliveryId={} attempt={} delay={} error={}",
+        e.webhook.deliveryId(),
+        e.attempts,
+        delay,
+        describe(error));
+    try {
+      scheduler.schedule(() -> add(e), delay.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException rejected) {
+      e.future.completeExceptionally(new HooklineException("SqsEnqueuer is closed", error, true));
+    }
+  }
+
+  private void expire(Entry e) {
+    if (e.future.isDone()) {
+      return;
+    }
+    Throwable last = e.lastError;
+    e.future.completeExceptionally(
+        new HooklineException(
+            "enqueue budget of "
+                + e.budget
+                + " exhausted after "
+                + e.attempts
+                + " attempts"
+                + (last == null ? "" : ": " + describe(last)),
+            last,
+            true));
+  }
+
+  private static String describe(Throwable error) {
+    if (error instanceof AwsServiceException) {
+      AwsServiceException ase = (AwsServiceException) error;
+      String code = ase.awsErrorDetails() == null ? "?" : ase.awsErrorDetails().errorCode();
+      return ase.getClass().getSimpleName() + "(status=" + ase.statusCode() + ", code=" + code + ")";
+    }
+    return error.getClass().getSimpleName() + ": " + error.getMessage();
+  }
+
+  /**
+   * Stops accepting webhooks, sends what is buffered, waits up to the close timeout for pending stores, then fails
+   * those still pending and stops our scheduler (never one you passed in, and never the SQS client). Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    int before = pending.get();
+    flush(true);
+    List<CompletableFuture<Void>> waiting = new ArrayList<>();
+    live.forEach(e -> waiting.add(e.future));
+    try {
+      CompletableFuture.allOf(waiting.toArray(new CompletableFuture<?>[0]))
+          .get(closeTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      // Failed stores already failed their callers; unfinished ones are failed below.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    int failed = 0;
+    for (Entry e : List.copyOf(live)) {
+      if (e.future.completeExceptionally(
+          new HooklineException("SqsEnqueuer closed before the webhook was stored", true))) {
+        failed++;
+      }
+    }
+    bufferLock.lock();
+    try {
+      buffer.clear();
+      if (lingerTask != null) {
+        lingerTask.cancel(false);
+        lingerTask = null;
+      }
+    } finally {
+      bufferLock.unlock();
+    }
+    if (ownScheduler) {
+      scheduler.shutdownNow();
+      try {
+        scheduler.awaitTermination(1, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    log.info("SqsEnqueuer closed. queueUrl={} pendingAtClose={} failedAtClose={}", queueUrl, before, failed);
+  }
+
+  @Override
+  public String toString() {
+    return "SqsEnqueuer{queueUrl=" + queueUrl + ", fifo=" + fifo + ", pending=" + pending.get() + '}';
+  }
+
+  /** One pending store. Mutable fields are touched by one thread at a time, handed over through the buffer lock. */
+  private static final class Entry {
+    final Webhook webhook;
+    final SendMessageBatchRequestEntry.Builder message;
+    final int size;
+    final Instant deadline;
+    final Duration budget;
+    final CompletableFuture<Void> future = new CompletableFuture<>();
+    volatile ScheduledFuture<?> timer;
+    volatile int attempts;
+    volatile Throwable lastError;
+
+    Entry(
+        Webhook webhook, SendMessageBatchRequestEntry.Builder message, int size, Instant deadline, Duration budget) {
+      this.webhook = webhook;
+      this.message = message;
+      this.size = size;
+      this.deadline = deadline;
+      this.budget = budget;
+    }
+  }
+
+  /**
+   * Builds an {@link SqsEnqueuer}. Setters only record; {@link #build()} checks everything. Not thread-safe.
+   */
+  public static final class Builder {
+    private SqsAsyncClient client;
+    private String queueUrl;
+    private EnvelopeCodec codec = EnvelopeCodec.defaults();
+    private Function<Webhook, String> messageGroupId;
+    private int maxMessageBytes = SQS_MAX_MESSAGE_BYTES;
+    private Duration linger = Duration.ofMillis(5);
+    private int maxPending = 1000;
+    private int maxConcurrentCalls = 16;
+    private Duration attemptTimeout = Duration.ofSeconds(2);
+    private Duration initialBackoff = Duration.ofMillis(50);
+    private Duration maxBackoff = Duration.ofSeconds(1);
+    private Duration closeTimeout = Duration.ofSeconds(5);
+    private ScheduledExecutorService scheduler;
+    private Clock clock = Clock.systemUTC();
+    private RandomGenerator random = new SplittableRandom();
+    private PipelineListener listener = PipelineListener.NONE;
+
+    private Builder() {}
+
+    /**
+     * Sets the SQS client. Required. You own it: the enqueuer never closes it. Its retry strategy is left as it is;
+     * see the class documentation for how it composes with the budget.
+     *
+     * @param client the async SQS client
+     * @return this builder
+     */
+    public Builder client(SqsAsyncClient client) {
+      this.client = Objects.requireNonNull(client, "client");
+      return this;
+    }
+
+    /**
+     * Sets the queue URL. Required. A URL whose path ends in {@code .fifo} is a FIFO queue.
+     *
+     * @param queueUrl the queue URL, as returned by {@code CreateQueue}/{@code GetQueueUrl}
+     * @return this builder
+     */
+    public Builder queueUrl(String queueUrl) {
+      this.queueUrl = Objects.requireNonNull(queueUrl, "queueUrl");
+      return this;
+    }
+
+    /**
+     * Sets the envelope codec. Default {@link EnvelopeCodec#defaults()}; change it only to match a consumer that
+     * uses different codec settings.
+     *
+     * @param codec the codec
+     * @return this builder
+     */
+    public Builder codec(EnvelopeCodec codec) {
+      this.codec = Objects.requireNonNull(codec, "codec");
+      return this;
+    }
+
+    /**
+     * Sets how a webhook's message group id is chosen. Default for FIFO queues: the source, so each source keeps its
+     * own order and one slow source does not hold up the others; for standard queues: none. Set it on a standard
+     * queue to use SQS fair queues, or on a FIFO queue to order by something finer (for example a repository).
+     *
+     * @param messageGroupId webhook → group id; ids SQS would refuse are hashed
+     * @return this builder
+     */
+    public Builder messageGroupId(Function<Webhook, String> messageGroupId) {
+      this.messageGroupId = Objects.requireNonNull(messageGroupId, "messageGroupId");
+      return this;
+    }
+
+    /**
+     * Sets the largest envelope sent, in bytes. Default and maximum 1,048,576 (the SQS limit); lower it when the
+     * queue's {@code MaximumMessageSize} is lower.
+     *
+     * @param maxMessageBytes the limit, 1..1,048,576
+     * @return this builder
+     */
+    public Builder maxMessageBytes(int maxMessageBytes) {
+      this.maxMessageBytes = maxMessageBytes;
+      return this;
+    }
+
+    /**
+     * Sets how long a partial batch waits for more entries before it is sent. Default 5 ms: a small cost in latency
+     * for up to ten times fewer calls under load. Zero sends at once (batching only what is already waiting).
+     *
+     * @param linger the wait, 0..1 s
+     * @return this builder
+     */
+    public Builder linger(Duration linger) {
+      this.linger = Objects.requireNonNull(linger, "linger");
+      return this;
+    }
+
+    /**
+     * Sets how many stores may be pending before new ones are refused with {@link SinkOverCapacityException}.
+     * Default 1,000. Raise it for bursty senders with large budgets; each pending store holds its envelope.
+     *
+     * @param maxPending the limit, at least 1
+     * @return this builder
+     */
+    public Builder maxPending(int maxPending) {
+      this.maxPending = maxPending;
+      return this;
+    }
+
+    /**
+     * Sets how many {@code SendMessageBatch} calls may be in flight at once. Default 16. Keep it below the client's
+     * connection pool size (the SDK's Netty client allows 50 by default): a call waiting for a connection spends its
+     * timeout waiting. While all are busy, new stores fill batches in the buffer.
+     *
+     * @param maxConcurrentCalls the limit, at least 1
+     * @return this builder
+     */
+    public Builder maxConcurrentCalls(int maxConcurrentCalls) {
+      this.maxConcurrentCalls = maxConcurrentCalls;
+      return this;
+    }
+
+    /**
+     * Sets the longest one {@code SendMessageBatch} call may take (its {@code apiCallTimeout}, which includes the
+     * SDK's own retries). Default 2 s. A shorter value fails hung connections sooner, leaving budget for our retries.
+     *
+     * @param attemptTimeout the per-call timeout, positive
+     * @return this builder
+     */
+    public Builder attemptTimeout(Duration attemptTimeout) {
+      this.attemptTimeout = Objects.requireNonNull(attemptTimeout, "attemptTimeout");
+      return this;
+    }
+
+    /**
+     * Sets the backoff after the first failed call; it doubles per attempt up to {@link #maxBackoff}, with jitter.
+     * Default 50 ms.
+     *
+     * @param initialBackoff the first delay's scale, positive
+     * @return this builder
+     */
+    public Builder initialBackoff(Duration initialBackoff) {
+      this.initialBackoff = Objects.requireNonNull(initialBackoff, "initialBackoff");
+      return this;
+    }
+
+    /**
+     * Sets the longest backoff between two attempts. Default 1 s.
+     *
+     * @param maxBackoff the cap, at least {@link #initialBackoff}
+     * @return this builder
+     */
+    public Builder maxBackoff(Duration maxBackoff) {
+      this.maxBackoff = Objects.requireNonNull(maxBackoff, "maxBackoff");
+      return this;
+    }
+
+    /**
+     * Sets how long {@link SqsEnqueuer#close()} waits for pending stores before failing them. Default 5 s.
+     *
+     * @param closeTimeout the wait, not negative
+     * @return this builder
+     */
+    public Builder closeTimeout(Duration closeTimeout) {
+      this.closeTimeout = Objects.requireNonNull(closeTimeout, "closeTimeout");
+      return this;
+    }
+
+    /**
+     * Sets the scheduler for linger, backoff and budget timers. Default: our own single daemon thread {@code
+     * hookline-enqueuer-N}, stopped by {@link SqsEnqueuer#close()}. You shut down a scheduler you pass in, after
+     * closing the enqueuer. Tasks are short and never block.
+     *
+     * @param scheduler the scheduler
+     * @return this builder
+     */
+    public Builder scheduler(ScheduledExecutorService scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /**
+     * Sets the clock deadlines are measured with. Default the system UTC clock; tests pass their own.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Sets the source of backoff jitter. Default a new {@link SplittableRandom}; tests pass a seeded one. Used under
+     * a lock, so it need not be thread-safe.
+     *
+     * @param random the random generator
+     * @return this builder
+     */
+    public Builder random(RandomGenerator random) {
+      this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    /**
+     * Sets the listener told about each retry ({@link PipelineListener#onSinkRetry}). Default {@link
+     * PipelineListener#NONE}. A listener that throws is logged once at WARN and ignored.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder listener(PipelineListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Returns the enqueuer. Starts no thread.
+     *
+     * @return the enqueuer
+     * @throws IllegalArgumentException naming the first missing or invalid setting
+     */
+    public SqsEnqueuer build() {
+      if (client == null) {
+        throw new IllegalArgumentException("client must be set");
+      }
+      if (queueUrl == null) {
+        throw new IllegalArgumentException("queueUrl must be set");
+      }
+      URI url;
+      try {
+        url = URI.create(queueUrl);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("queueUrl must be a URL, was " + queueUrl, e);
+      }
+      if (url.getScheme() == null
+          || !(url.getScheme().equals("https") || url.getScheme().equals("http"))
+          || url.getHost() == null
+          || url.getPath() == null
+          || url.getPath().length() < 2) {
+        throw new IllegalArgumentException("queueUrl must be an http(s) queue URL with a path, was " + queueUrl);
+      }
+      if (maxMessageBytes < 1 || maxMessageBytes > SQS_MAX_MESSAGE_BYTES) {
+        throw new IllegalArgumentException(
+            "maxMessageBytes must be in 1.." + SQS_MAX_MESSAGE_BYTES + ", was " + maxMessageBytes);
+      }
+      if (linger.isNegative() || linger.compareTo(Duration.ofSeconds(1)) > 0) {
+        throw new IllegalArgumentException("linger must be in 0..1s, was " + linger);
+      }
+      if (maxPending < 1) {
+        throw new IllegalArgumentException("maxPending must be >= 1, was " + maxPending);
+      }
+      if (maxConcurrentCalls < 1) {
+        throw new IllegalArgumentException("maxConcurrentCalls must be >= 1, was " + maxConcurrentCalls);
+      }
+      if (attemptTimeout.isNegative() || attemptTimeout.isZero()) {
+        throw new IllegalArgumentException("attemptTimeout must be positive, was " + attemptTimeout);
+      }
+      if (initialBackoff.isNegative() || initialBackoff.isZero()) {
+        throw new IllegalArgumentException("initialBackoff must be positive, was " + initialBackoff);
+      }
+      if (maxBackoff.compareTo(initialBackoff) < 0) {
+        throw new IllegalArgumentException(
+            "maxBackoff must be >= initialBackoff (" + initialBackoff + "), was " + maxBackoff);
+      }
+      if (closeTimeout.isNegative()) {
+        throw new IllegalArgumentException("closeTimeout must not be negative, was " + closeTimeout);
+      }
+      return new SqsEnqueuer(this, url);
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package dev.hookline.sqs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hookline.core.Webhook;
+import dev.hookline.core.WebhookHeaders;
+import dev.hookline.core.WebhookReceiver;
+import dev.hookline.core.WebhookSource;
+import dev.hookline.core.envelope.EnvelopeCodec;
+import dev.hookline.core.http.WebhookHttpServer;
+import dev.hookline.core.signature.GitHubVerifier;
+import dev.hookline.testkit.Await;
+import dev.hookline.testkit.ElasticMqExtension;
+import dev.hookline.testkit.EmbeddedSqs;
+import dev.hookline.testkit.Fault;
+import dev.hookline.testkit.FaultProxy;
+import dev.hookline.testkit.SignedRequest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/** The whole receiving path: HTTP (JDK server) → receiver → GitHub signature → enqueuer → ElasticMQ. */
+class ReceiverRoundTripIntegrationTest {
+
+  @RegisterExtension static final ElasticMqExtension SQS = new ElasticMqExtension();
+
+  // The secret and body from GitHub's "Validating webhook deliveries" documentation example.
+  private static final String SECRET = "It's a Secret to Everybody";
+  private static final String BODY = "Hello, World!";
+
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (int i = toClose.size() - 1; i >= 0; i--) {
+      toClose.get(i).close();
+    }
+  }
+
+  private WebhookHttpServer serve(SqsAsyncClient client, String queueUrl, Duration budget) {
+    SqsEnqueuer enqueuer =
+        SqsEnqueuer.builder()
+            .client(client)
+            .queueUrl(queueUrl)
+            .initialBackoff(Duration.ofMillis(20))
+            .maxBackoff(Duration.ofMillis(100))
+            .build();
+    toClose.add(enqueuer);
+    WebhookReceiver receiver =
+        WebhookReceiver.builder()
+            .addSource(
+                WebhookSource.builder()
+                    .name("github")
+                    .verifier(GitHubVerifier.builder().secrets(List.of(SECRET)).build())
+                    .enqueueBudget(budget)
+                    .build())
+            .sink(enqueuer)
+            .build();
+    WebhookHttpServer server =
+        WebhookHttpServer.builder().receiver(receiver).port(0).shutdownTimeout(Duration.ZERO).build();
+    toClose.add(server);
+    return server.start();
+  }
+
+  private HttpResponse<String> post(WebhookHttpServer server, SignedRequest.Builder request) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/webhooks/github"))
+            .timeout(Duration.ofSeconds(10))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(request.body()));
+    request.headers().asMap().forEach((name, values) -> values.forEach(v -> b.header(name, v)));
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void anAcceptedWebhookIsOnTheQueueByteForByte() throws Exception {
+    String queue = SQS.createQueue("http");
+    WebhookHttpServer server = serve(SQS.asyncClient(), queue, Duration.ofSeconds(2));
+    SignedRequest.Builder request =
+        SignedRequest.github(SECRET).id("72d3162e-cc78-11e3-81ab-4c9367dc0958").body(BODY).header("X-GitHub-Event", "ping");
+
+    HttpResponse<String> response = post(server, request);
+
+    assertThat(response.statusCode()).isEqualTo(202);
+    List<Message> messages = Await.drain(SQS.syncClient(), queue);
+    assertThat(messages).hasSize(1);
+    Message m = messages.get(0);
+    Map<String, String> attributes =
+        m.messageAttributes().entrySet().stream()
+            .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().stringValue()));
+    Webhook webhook = EnvelopeCodec.defaults().decode(m.body(), attributes);
+    assertThat(webhook.deliveryId()).isEqualTo("72d3162e-cc78-11e3-81ab-4c9367dc0958");
+    assertThat(webhook.source()).isEqualTo("github");
+    assertThat(webhook.body()).isEqualTo(BODY.getBytes(StandardCharsets.UTF_8));
+    WebhookHeaders sent = request.headers();
+    assertThat(webhook.headers().first("X-GitHub-Event")).contains("ping");
+    assertThat(webhook.headers().first(GitHubVerifier.SIGNATURE_HEADER))
+        .isEqualTo(sent.first(GitHubVerifier.SIGNATURE_HEADER));
+    // GitHub's documented signature for this secret and body.
+    assertThat(webhook.headers().first(GitHubVerifier.SIGNATURE_HEADER))
+        .contains("sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17");
+  }
+
+  @Test
+  void anSqsOutageBecomes503WithinTheBudget() throws Exception {
+    String queue = SQS.createQueue("http503");
+    try (FaultProxy proxy = FaultProxy.start(SQS.server().endpoint());
+        SqsAsyncClient client =
+            SqsAsyncClient.builder()
+                .endpointOverride(proxy.endpoint())
+                .region(EmbeddedSqs.REGION)
+                .credentialsProvider(EmbeddedSqs.credentials())
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build()) {
+      WebhookHttpServer server = serve(client, queue, Duration.ofMillis(800));
+      // Warm up the path (a new SDK client's first call, JIT, connections) so the timing below measures the budget,
+      // not a cold start; a cold first attempt may itself outlast the short budget, so try until accepted.
+      client.listQueues().join();
+      Await.until(
+          Duration.ofSeconds(15),
+          () -> {
+            try {
+              return post(server, SignedRequest.github(SECRET).id("warm-1").body(BODY)).statusCode() == 202;
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          });
+      proxy.failAlways(Fault.unavailable(), "SendMessageBatch");
+
+      long start = System.nanoTime();
+      HttpResponse<String> response = post(server, SignedRequest.github(SECRET).id("down-1").body(BODY));
+
+      assertThat(response.statusCode()).isEqualTo(503);
+      assertThat(response.headers().firstValue("Retry-After")).isPresent();
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(800 + 700));
+      assertThat(proxy.faultCount("SendMessageBatch")).isGreaterThan(1);
+      assertThat(Await.drain(SQS.syncClient(), queue))
+          .extracting(m -> m.messageAttributes().get(EnvelopeCodec.ATTR_DELIVERY_ID).stringValue())
+          .containsOnly("warm-1");
+      closeAll();
+      toClose.clear();
+    }
+  }
+}
