@@ -1,0 +1,762 @@
+package dev.hookline.benchmarks;
+
+import dev.hookline.core.Webhook;
+import dev.hookline.core.WebhookHeaders;
+import dev.hookline.core.envelope.EncodedEnvelope;
+import dev.hookline.core.envelope.EnvelopeCodec;
+import dev.hookline.core.retry.WebhookProcessor;
+import dev.hookline.sqs.SqsConsumerConfig;
+import dev.hookline.sqs.SqsConsumerRunner;
+import dev.hookline.sqs.SqsEnqueuer;
+import dev.hookline.testkit.EmbeddedSqs;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
+
+/**
+ * The pipeline throughput harness: in one JVM, against one embedded ElasticMQ server, it compares the Hookline
+ * enqueuer and consumer runner with hand-written loops straight on the AWS SDK, and prints Markdown tables.
+ *
+ * <ol>
+ *   <li><b>Enqueue.</b> N envelope-encoded webhooks onto a queue by a raw {@code SendMessageBatch} loop (1, 4 and 8
+ *       threads, batches of 10) and by {@link SqsEnqueuer#store} with a window of concurrent stores (64 and 512).
+ *       These four queues then hold the messages for the drains.
+ *   <li><b>Drain.</b> The raw consumer loop ({@code ReceiveMessage} max 10, decode, {@code DeleteMessageBatch}; 1, 4
+ *       and 8 pollers) against the runner with a no-op handler, at its default config and at a tuned one. The end of a
+ *       drain is when SQS has confirmed the N-th delete (counted by an SDK interceptor, the same for both).
+ *   <li><b>Latency.</b> One message at a time at a fixed rate (default 200 msgs/s for 10 s), the send time in the
+ *       body; the handler records send→handle. Then, idle for a second, how long {@code close()} takes.
+ * </ol>
+ *
+ * <p>CPU per message is measured per Java thread, leaving out ElasticMQ's threads (it runs in this JVM), so it is
+ * the client's: our code, the SDK and its Netty event loops. Process CPU (server, GC and JIT included) is shown too.
+ * A warm-up round (not printed) runs every scenario first.
+ *
+ * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.hookline.benchmarks.PipelineHarness [--messages N]}.
+ * {@code --help} lists the options.
+ */
+public final class PipelineHarness {
+
+  private static final String SOURCE = "github";
+  private static final Duration STORE_BUDGET = Duration.ofSeconds(10);
+  private static final long EPOCH = System.nanoTime();
+
+  private final Options options;
+  private final EnvelopeCodec codec = EnvelopeCodec.defaults();
+  private final SqsCallStats stats = new SqsCallStats();
+  private final List<Result> enqueueResults = new ArrayList<>();
+  private final List<Result> drainResults = new ArrayList<>();
+  private final List<LatencyResult> latencyResults = new ArrayList<>();
+  private final AtomicInteger queueNumber = new AtomicInteger();
+  private EmbeddedSqs sqs;
+  private SqsAsyncClient client;
+  private String deadLetterQueueUrl;
+  private List<Webhook> webhooks;
+
+  private PipelineHarness(Options options) {
+    this.options = options;
+  }
+
+  /**
+   * Runs the harness and prints the tables.
+   *
+   * @param args {@code --messages N}, {@code --rate R}, {@code --latency-seconds S}, {@code --warmup N}, {@code
+   *     --body-bytes B}, {@code --tuned-pollers P}, {@code --tuned-in-flight M}, {@code --tuned-linger-ms L}, {@code
+   *     --rounds R}, {@code --runner pollers,maxInFlight[,lingerMs]} (an extra runner drain; repeatable), {@code
+   *     --verbose}
+   * @throws Exception when a scenario fails
+   */
+  public static void main(String[] args) throws Exception {
+    Options options = Options.parse(args);
+    if (options == null) {
+      return;
+    }
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    new PipelineHarness(options).run(args);
+  }
+
+  private void run(String[] args) throws Exception {
+    sqs = EmbeddedSqs.start();
+    client =
+        SqsAsyncClient.builder()
+            .endpointOverride(sqs.endpoint())
+            .region(EmbeddedSqs.REGION)
+            .credentialsProvider(EmbeddedSqs.credentials())
+            .overrideConfiguration(ClientOverrideConfiguration.builder().addExecutionInterceptor(stats).build())
+            .build();
+    try {
+      deadLetterQueueUrl = createQueue("dlq");
+      webhooks = new ArrayList<>();
+      String body = Bodies.json(options.bodyBytes);
+      for (int i = 0; i < Math.max(options.messages, options.warmup); i++) {
+        webhooks.add(webhook("bench-" + i, body));
+      }
+      progress("warm-up: every scenario with " + options.warmup + " messages");
+      round(options.warmup, false);
+      for (int r = 1; r <= options.rounds && !options.latencyOnly; r++) {
+        progress("round " + r + ": " + options.messages + " messages per scenario");
+        round(options.messages, true);
+      }
+      progress("latency at " + options.rate + " msgs/s for " + options.latencySeconds + " s");
+      latencyResults.add(latency("raw loop, 1 poller", 1, null));
+      latencyResults.add(latency("raw loop, 4 pollers", 4, null));
+      latencyResults.add(latency("runner, default config", 0, defaultConfig(createQueue("lat-default"))));
+      latencyResults.add(latency("runner, tuned config", 0, tunedConfig(createQueue("lat-tuned"))));
+      long dead = approximateMessages(deadLetterQueueUrl);
+      print(args, dead);
+    } finally {
+      client.close();
+      sqs.close();
+    }
+  }
+
+  // -----------------------------------------------------------------------------------------------------------------
+  // Scenarios
+
+  private void round(int n, boolean record) throws Exception {
+    String raw1 = createQueue("raw1");
+    String raw4 = createQueue("raw4");
+    String raw8 = createQueue("raw8");
+    String runnerDefault = createQueue("runner-default");
+    String runnerTuned = createQueue("runner-tuned");
+    List<Result> enqueue = new ArrayList<>();
+    enqueue.add(rawSend("raw SendMessageBatch loop, 1 thread", raw1, n, 1));
+    enqueue.add(rawSend("raw SendMessageBatch loop, 4 threads", raw4, n, 4));
+    enqueue.add(rawSend("raw SendMessageBatch loop, 8 threads", raw8, n, 8));
+    enqueue.add(enqueuerSend("SqsEnqueuer.store, 64 concurrent", runnerDefault, n, 64));
+    enqueue.add(enqueuerSend("SqsEnqueuer.store, 512 concurrent", runnerTuned, n, 512));
+    List<Result> drain = new ArrayList<>();
+    drain.add(rawDrain("raw loop, 1 poller", raw1, n, 1));
+    drain.add(rawDrain("raw loop, 4 pollers", raw4, n, 4));
+    drain.add(rawDrain("raw loop, 8 pollers", raw8, n, 8));
+    drain.add(runnerDrain("runner, default config", defaultConfig(runnerDefault), n));
+    drain.add(runnerDrain("runner, tuned config", tunedConfig(runnerTuned), n));
+    for (int[] extra : options.extraRunners) {
+      String q = createQueue("runner-extra");
+      rawSend("preload", q, n, 8);
+      SqsConsumerConfig.Builder b =
+          SqsConsumerConfig.builder()
+              .queueUrl(q)
+              .deadLetterQueueUrl(deadLetterQueueUrl)
+              .pollers(extra[0])
+              .maxInFlight(extra[1]);
+      if (extra[2] >= 0) {
+        b.batchLinger(Duration.ofMillis(extra[2]));
+      }
+      String name =
+          "runner, pollers=" + extra[0] + " maxInFlight=" + extra[1] + (extra[2] >= 0 ? " linger=" + extra[2] + "ms" : "");
+      drain.add(runnerDrain(name, b.build(), n));
+    }
+    if (record) {
+      enqueueResults.addAll(enqueue);
+      drainResults.addAll(drain);
+    }
+    // The queues are left in place, empty: deleting one while ElasticMQ still holds a cancelled long poll on it
+    // makes the server log an ask timeout 20 s later.
+  }
+
+  private SqsConsumerConfig defaultConfig(String queueUrl) {
+    return SqsConsumerConfig.builder().queueUrl(queueUrl).deadLetterQueueUrl(deadLetterQueueUrl).build();
+  }
+
+  private SqsConsumerConfig tunedConfig(String queueUrl) {
+    SqsConsumerConfig.Builder b =
+        SqsConsumerConfig.builder()
+            .queueUrl(queueUrl)
+            .deadLetterQueueUrl(deadLetterQueueUrl)
+            .pollers(options.tunedPollers)
+            .maxInFlight(options.tunedInFlight);
+    if (options.tunedLingerMillis >= 0) {
+      b.batchLinger(Duration.ofMillis(options.tunedLingerMillis));
+    }
+    return b.build();
+  }
+
+  private Result rawSend(String name, String queueUrl, int n, int threads) throws Exception {
+    AtomicInteger next = new AtomicInteger();
+    AtomicLong failed = new AtomicLong();
+    Measurement m = new Measurement(name, queueUrl, n);
+    List<Thread> senders = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      senders.add(
+          new Thread(
+              () -> {
+                int from;
+                while ((from = next.getAndAdd(10)) < n) {
+                  int to = Math.min(from + 10, n);
+                  List<SendMessageBatchRequestEntry> entries = new ArrayList<>(to - from);
+                  for (int i = from; i < to; i++) {
+                    EncodedEnvelope e = codec.encode(webhooks.get(i));
+                    entries.add(
+                        SendMessageBatchRequestEntry.builder()
+                            .id(Integer.toString(i - from))
+                            .messageBody(e.body())
+                            .messageAttributes(attributes(e))
+                            .build());
+                  }
+                  SendMessageBatchResponse response =
+                      client.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries)).join();
+                  failed.addAndGet(response.failed().size());
+                }
+              },
+              "bench-raw-sender-" + (t + 1)));
+    }
+    m.start();
+    senders.forEach(Thread::start);
+    for (Thread t : senders) {
+      t.join();
+    }
+    Result r = m.finish(System.nanoTime(), failed.get());
+    return r;
+  }
+
+  private Result enqueuerSend(String name, String queueUrl, int n, int window) throws Exception {
+    SqsEnqueuer enqueuer =
+        SqsEnqueuer.builder().client(client).queueUrl(queueUrl).maxPending(Math.max(1000, window)).build();
+    Semaphore free = new Semaphore(window);
+    CountDownLatch done = new CountDownLatch(n);
+    AtomicLong failed = new AtomicLong();
+    Measurement m = new Measurement(name, queueUrl, n);
+    m.start();
+    for (int i = 0; i < n; i++) {
+      free.acquire();
+      enqueuer
+          .store(webhooks.get(i), STORE_BUDGET)
+          .whenComplete(
+              (ok, error) -> {
+                if (error != null) {
+                  failed.incrementAndGet();
+                }
+                free.release();
+                done.countDown();
+              });
+    }
+    if (!done.await(timeoutSeconds(n), TimeUnit.SECONDS)) {
+      throw new IllegalStateException(name + ": stores did not complete in time");
+    }
+    Result r = m.finish(System.nanoTime(), failed.get());
+    enqueuer.close();
+    return r;
+  }
+
+  private Result rawDrain(String name, String queueUrl, int n, int pollers) throws Exception {
+    LongAdder handled = new LongAdder();
+    RawConsumer consumer = new RawConsumer(client, queueUrl, pollers, w -> handled.increment());
+    Measurement m = new Measurement(name, queueUrl, n);
+    m.start();
+    consumer.start();
+    long end = awaitDeleted(name, queueUrl, m.before.deleted() + n, n);
+    Result r = m.finish(end, consumer.errors());
+    consumer.stop();
+    return r;
+  }
+
+  private Result runnerDrain(String name, SqsConsumerConfig config, int n) throws Exception {
+    LongAdder handled = new LongAdder();
+    SqsConsumerRunner runner = runner(config, w -> handled.increment());
+    Measurement m = new Measurement(name, config.queueUrl(), n);
+    m.start();
+    runner.start();
+    long end = awaitDeleted(name, config.queueUrl(), m.before.deleted() + n, n);
+    Result r = m.finish(end, 0);
+    long closeStart = System.nanoTime();
+    runner.close();
+    r.closeMillis = (System.nanoTime() - closeStart) / 1e6;
+    return r;
+  }
+
+  private SqsConsumerRunner runner(SqsConsumerConfig config, Consumer<Webhook> handler) {
+    return SqsConsumerRunner.builder()
+        .client(client)
+        .config(config)
+        .processor(WebhookProcessor.builder().handler((webhook, attempt) -> handler.accept(webhook)).build())
+        .build();
+  }
+
+  private long awaitDeleted(String name, String queueUrl, long total, int n) throws InterruptedException {
+    long end = stats.queue(queueUrl).awaitDeleted(total, TimeUnit.SECONDS.toNanos(timeoutSeconds(n)));
+    if (end < 0) {
+      throw new IllegalStateException(
+          name + ": drain did not finish in time; deleted " + stats.queue(queueUrl).deleted.get() + " of " + total);
+    }
+    return end;
+  }
+
+  private LatencyResult latency(String name, int rawPollers, SqsConsumerConfig config) throws Exception {
+    int total = (int) Math.round(options.rate * options.latencySeconds);
+    long[] latencies = new long[total];
+    long[] sendCalls = new long[total];
+    Arrays.fill(latencies, -1);
+    CountDownLatch allHandled = new CountDownLatch(total);
+    AtomicLong lastHandled = new AtomicLong();
+    Consumer<Webhook> handler =
+        webhook -> {
+          long now = System.nanoTime() - EPOCH;
+          byte[] body = webhook.body();
+          int seq = (int) Bodies.numberField(body, "seq");
+          if (seq < total && latencies[seq] < 0) {
+            latencies[seq] = now - Bodies.numberField(body, "sentNanos");
+            lastHandled.set(now);
+            allHandled.countDown();
+          }
+        };
+    String queueUrl = config != null ? config.queueUrl() : createQueue("lat-raw");
+    RawConsumer raw = null;
+    SqsConsumerRunner runner = null;
+    if (config == null) {
+      raw = new RawConsumer(client, queueUrl, rawPollers, handler);
+      raw.start();
+    } else {
+      runner = runner(config, handler);
+      runner.start();
+    }
+    Thread.sleep(1000); // let the pollers reach their long poll
+    ScheduledExecutorService producer =
+        Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "bench-producer"));
+    AtomicInteger seqs = new AtomicInteger();
+    CompletableFuture<Void> producedAll = new CompletableFuture<>();
+    long period = Math.round(1e9 / options.rate);
+    ScheduledFuture<?> task =
+        producer.scheduleAtFixedRate(
+            () -> {
+              int seq = seqs.getAndIncrement();
+              if (seq >= total) {
+                producedAll.complete(null);
+                return;
+              }
+              long sent = System.nanoTime() - EPOCH;
+              EncodedEnvelope e =
+                  codec.encode(webhook("lat-" + seq, Bodies.event(seq, sent, options.bodyBytes)));
+              client
+                  .sendMessage(
+                      b -> b.queueUrl(queueUrl).messageBody(e.body()).messageAttributes(attributes(e)))
+                  .whenComplete((ok, error) -> sendCalls[seq] = System.nanoTime() - EPOCH - sent);
+            },
+            0,
+            period,
+            TimeUnit.NANOSECONDS);
+    producedAll.get(options.latencySeconds + 60, TimeUnit.SECONDS);
+    task.cancel(false);
+    producer.shutdown();
+    boolean complete = allHandled.await(60, TimeUnit.SECONDS);
+    Thread.sleep(1000); // idle before close
+    long closeStart = System.nanoTime();
+    if (raw != null) {
+      raw.stop();
+    } else {
+      runner.close();
+    }
+    double closeMillis = (System.nanoTime() - closeStart) / 1e6;
+    LatencyResult r = new LatencyResult();
+    r.name = name;
+    r.expected = total;
+    r.handled = total - allHandled.getCount();
+    r.complete = complete;
+    long[] got = Arrays.stream(latencies).filter(v -> v >= 0).sorted().toArray();
+    r.p50 = percentileMillis(got, 0.50);
+    r.p99 = percentileMillis(got, 0.99);
+    r.max = got.length == 0 ? Double.NaN : got[got.length - 1] / 1e6;
+    long[] calls = Arrays.stream(sendCalls).filter(v -> v > 0).sorted().toArray();
+    r.sendP50 = percentileMillis(calls, 0.50);
+    r.sendP99 = percentileMillis(calls, 0.99);
+    r.closeMillis = raw != null ? Double.NaN : closeMillis;
+    return r;
+  }
+
+  // -----------------------------------------------------------------------------------------------------------------
+  // Output
+
+  private void print(String[] args, long deadLettered) {
+    StringBuilder out = new StringBuilder();
+    out.append("\n## Pipeline harness results\n\n");
+    out.append("- Command: `java -cp benchmarks/target/benchmarks.jar dev.hookline.benchmarks.PipelineHarness")
+        .append(args.length == 0 ? "" : " " + String.join(" ", args))
+        .append("`\n");
+    out.append("- Date: ")
+        .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(Instant.now().atOffset(ZoneOffset.UTC).withNano(0)))
+        .append(" UTC; ")
+        .append(Runtime.getRuntime().availableProcessors())
+        .append(" cores; Java ")
+        .append(System.getProperty("java.version"))
+        .append("; ")
+        .append(System.getProperty("os.name"))
+        .append(' ')
+        .append(System.getProperty("os.arch"))
+        .append('\n');
+    out.append("- ")
+        .append(options.messages)
+        .append(" messages per scenario, ")
+        .append(options.bodyBytes)
+        .append("-byte JSON bodies, ")
+        .append(options.rounds)
+        .append(options.rounds == 1 ? " round" : " rounds (best shown)")
+        .append(" after a ")
+        .append(options.warmup)
+        .append("-message warm-up; ElasticMQ embedded in the same JVM. Tuned runner: pollers=")
+        .append(options.tunedPollers)
+        .append(", maxInFlight=")
+        .append(options.tunedInFlight)
+        .append(options.tunedLingerMillis >= 0 ? ", batchLinger=" + options.tunedLingerMillis + "ms" : "")
+        .append(".\n");
+    out.append("- Client CPU: CPU time of this JVM's Java threads except ElasticMQ's (sampled per thread), per message. ")
+        .append("Process CPU also counts the server, GC and JIT.\n\n");
+
+    List<Result> enqueue = best(enqueueResults);
+    List<Result> drain = best(drainResults);
+    double bestRawSend = maxRate(enqueue, "raw");
+    double bestRawDrain = maxRate(drain, "raw");
+    Result bestRaw = drain.stream().filter(r -> r.name.startsWith("raw")).max((a, b) -> Double.compare(a.rate(), b.rate()))
+        .orElse(null);
+    if (bestRaw == null) {
+      enqueue = List.of();
+      drain = List.of();
+    }
+
+    out.append("### Enqueue\n\n");
+    out.append("| Producer | msgs/s | vs best raw | client CPU µs/msg | process CPU µs/msg | SendMessageBatch calls | msgs/call | failed |\n");
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (Result r : enqueue) {
+      out.append(String.format(Locale.ROOT, "| %s | %,.0f | %.2f× | %.1f | %.1f | %,d | %.1f | %d |%n",
+          r.name, r.rate(), r.rate() / bestRawSend, r.clientMicrosPerMessage(), r.processMicrosPerMessage(),
+          r.calls.sendCalls(), r.calls.sendCalls() == 0 ? 0.0 : (double) r.calls.sent() / r.calls.sendCalls(),
+          r.failures));
+    }
+    out.append("\n### Drain (no-op handler)\n\n");
+    out.append("| Consumer | msgs/s | vs best raw | client CPU µs/msg | vs raw | process CPU µs/msg | receives | msgs/receive | delete calls | msgs/delete | close() ms |\n");
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (Result r : drain) {
+      out.append(String.format(Locale.ROOT, "| %s | %,.0f | %.2f× | %.1f | %.2f× | %.1f | %,d | %.1f | %,d | %.1f | %s |%n",
+          r.name, r.rate(), r.rate() / bestRawDrain, r.clientMicrosPerMessage(),
+          r.clientMicrosPerMessage() / bestRaw.clientMicrosPerMessage(), r.processMicrosPerMessage(),
+          r.calls.receiveCalls(), r.calls.receiveCalls() == 0 ? 0.0 : (double) r.calls.received() / r.calls.receiveCalls(),
+          r.calls.deleteCalls(), r.calls.deleteCalls() == 0 ? 0.0 : (double) r.calls.deleted() / r.calls.deleteCalls(),
+          Double.isNaN(r.closeMillis) ? "–" : String.format(Locale.ROOT, "%.0f", r.closeMillis)));
+    }
+    out.append("\n### Send→handle latency at ")
+        .append(String.format(Locale.ROOT, "%.0f", options.rate))
+        .append(" msgs/s for ")
+        .append(options.latencySeconds)
+        .append(" s (then idle 1 s, then close)\n\n");
+    out.append("| Consumer | handled | p50 ms | p99 ms | max ms | SendMessage call p50 / p99 ms | close() ms |\n");
+    out.append("|---|---:|---:|---:|---:|---:|---:|\n");
+    for (LatencyResult r : latencyResults) {
+      out.append(String.format(Locale.ROOT, "| %s | %d/%d | %.2f | %.2f | %.2f | %.2f / %.2f | %s |%n",
+          r.name, r.handled, r.expected, r.p50, r.p99, r.max, r.sendP50, r.sendP99,
+          Double.isNaN(r.closeMillis) ? "–" : String.format(Locale.ROOT, "%.0f", r.closeMillis)));
+    }
+
+    out.append("\n### Targets\n\n");
+    out.append("| Target | Measured | Met |\n|---|---|---|\n");
+    for (Result r : drain) {
+      if (r.name.startsWith("runner")) {
+        double ratio = r.rate() / bestRawDrain;
+        target(out, r.name + ": throughput ≥ 0.95× best raw loop", String.format(Locale.ROOT, "%.2f×", ratio),
+            ratio >= 0.95);
+        double cpu = r.clientMicrosPerMessage() / bestRaw.clientMicrosPerMessage();
+        target(out, r.name + ": client CPU/msg ≤ 1.2× raw (" + bestRaw.name + ")",
+            String.format(Locale.ROOT, "%.2f×", cpu), cpu <= 1.2);
+      }
+    }
+    for (LatencyResult r : latencyResults) {
+      if (r.name.startsWith("runner")) {
+        target(out, r.name + ": p99 send→handle ≤ 2 ms at " + Math.round(options.rate) + " msgs/s",
+            String.format(Locale.ROOT, "%.2f ms", r.p99), r.complete && r.p99 <= 2.0);
+        target(out, r.name + ": close() ≤ 1 s when idle", String.format(Locale.ROOT, "%.0f ms", r.closeMillis),
+            r.closeMillis <= 1000);
+      }
+    }
+    for (Result r : enqueue) {
+      if (r.name.startsWith("SqsEnqueuer")) {
+        out.append(String.format(Locale.ROOT, "| %s: throughput vs best raw send (no target) | %.2f× | – |%n",
+            r.name, r.rate() / bestRawSend));
+      }
+    }
+    out.append(String.format(Locale.ROOT, "%nMessages in the dead-letter queue at the end: %d (expected 0).%n",
+        deadLettered));
+    if (options.verbose) {
+      out.append("\n### Client CPU by thread group (ms)\n\n");
+      for (Result r : best(drainResults)) {
+        out.append("- ").append(r.name).append(": ");
+        r.cpu.clientByGroup().entrySet().stream()
+            .filter(e -> e.getValue() >= 1_000_000)
+            .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+            .forEach(e -> out.append(e.getKey()).append('=').append(e.getValue() / 1_000_000).append(' '));
+        out.append(String.format(Locale.ROOT, "(server threads %d ms)%n", r.cpu.serverNanos() / 1_000_000));
+      }
+    }
+    System.out.println(out);
+  }
+
+  private static void target(StringBuilder out, String what, String measured, boolean met) {
+    out.append("| ").append(what).append(" | ").append(measured).append(" | ").append(met ? "yes" : "**no**")
+        .append(" |\n");
+  }
+
+  /** Keeps the fastest run of each scenario, in first-seen order. */
+  private static List<Result> best(List<Result> results) {
+    Map<String, Result> best = new LinkedHashMap<>();
+    for (Result r : results) {
+      best.merge(r.name, r, (a, b) -> b.rate() > a.rate() ? b : a);
+    }
+    return new ArrayList<>(best.values());
+  }
+
+  private static double maxRate(List<Result> results, String prefix) {
+    return results.stream().filter(r -> r.name.startsWith(prefix)).mapToDouble(Result::rate).max().orElse(Double.NaN);
+  }
+
+  private static double percentileMillis(long[] sorted, double p) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    int index = (int) Math.ceil(p * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1e6;
+  }
+
+  // -----------------------------------------------------------------------------------------------------------------
+  // Helpers
+
+  private Webhook webhook(String deliveryId, String body) {
+    return Webhook.builder()
+        .deliveryId(deliveryId)
+        .source(SOURCE)
+        .receivedAt(Instant.parse("2026-01-01T00:00:00Z"))
+        .headers(
+            WebhookHeaders.builder()
+                .add("Content-Type", "application/json")
+                .add("X-GitHub-Delivery", deliveryId)
+                .add("X-GitHub-Event", "push")
+                .build())
+        .contentType("application/json")
+        .body(body.getBytes(StandardCharsets.UTF_8))
+        .build();
+  }
+
+  private static Map<String, MessageAttributeValue> attributes(EncodedEnvelope e) {
+    Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
+    e.attributes()
+        .forEach((k, v) -> attributes.put(k, MessageAttributeValue.builder().dataType("String").stringValue(v).build()));
+    return attributes;
+  }
+
+  private String createQueue(String name) {
+    return client.createQueue(b -> b.queueName("bench-" + name + "-" + queueNumber.incrementAndGet())).join().queueUrl();
+  }
+
+  private long approximateMessages(String queueUrl) {
+    Map<QueueAttributeName, String> a =
+        client
+            .getQueueAttributes(
+                b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+            .join()
+            .attributes();
+    return Long.parseLong(a.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "0"));
+  }
+
+  private static long timeoutSeconds(int n) {
+    return 120 + n / 100;
+  }
+
+  private static void progress(String what) {
+    System.err.println("[harness] " + what);
+  }
+
+  // -----------------------------------------------------------------------------------------------------------------
+  // Types
+
+  /** Measures one scenario: wall time, CPU and SQS calls. */
+  private final class Measurement {
+    final String name;
+    final String queueUrl;
+    final int messages;
+    final CpuMeter cpu = new CpuMeter();
+    SqsCallStats.Snapshot before;
+    long startNanos;
+
+    Measurement(String name, String queueUrl, int messages) {
+      this.name = name;
+      this.queueUrl = queueUrl;
+      this.messages = messages;
+    }
+
+    void start() {
+      before = stats.queue(queueUrl).snapshot();
+      cpu.start();
+      startNanos = System.nanoTime();
+    }
+
+    Result finish(long endNanos, long failures) throws InterruptedException {
+      CpuMeter.Usage usage = cpu.stop();
+      Result r = new Result();
+      r.name = name;
+      r.messages = messages;
+      r.seconds = (endNanos - startNanos) / 1e9;
+      r.cpu = usage;
+      r.calls = stats.queue(queueUrl).snapshot().minus(before);
+      r.failures = failures;
+      progress(String.format(Locale.ROOT, "%-40s %,8.0f msgs/s  client %.1f µs/msg", name, r.rate(),
+          r.clientMicrosPerMessage()));
+      return r;
+    }
+  }
+
+  /** One scenario's numbers. */
+  private static final class Result {
+    String name;
+    int messages;
+    double seconds;
+    CpuMeter.Usage cpu;
+    SqsCallStats.Snapshot calls;
+    long failures;
+    double closeMillis = Double.NaN;
+
+    double rate() {
+      return messages / seconds;
+    }
+
+    double clientMicrosPerMessage() {
+      return cpu.clientNanos() / 1e3 / messages;
+    }
+
+    double processMicrosPerMessage() {
+      return cpu.processNanos() / 1e3 / messages;
+    }
+  }
+
+  /** One latency run's numbers, in milliseconds. */
+  private static final class LatencyResult {
+    String name;
+    int expected;
+    long handled;
+    boolean complete;
+    double p50;
+    double p99;
+    double max;
+    double sendP50;
+    double sendP99;
+    double closeMillis;
+  }
+
+  /** Command-line options. */
+  private static final class Options {
+    int messages = 20_000;
+    double rate = 200;
+    int latencySeconds = 10;
+    int warmup = 3_000;
+    int bodyBytes = 1024;
+    int tunedPollers = 8;
+    int tunedInFlight = 100;
+    int tunedLingerMillis = -1;
+    int rounds = 1;
+    boolean verbose;
+    boolean latencyOnly;
+    final List<int[]> extraRunners = new ArrayList<>();
+
+    /** Returns the options, or null after printing help. */
+    static Options parse(String[] args) {
+      Options o = new Options();
+      for (int i = 0; i < args.length; i++) {
+        String a = args[i];
+        switch (a) {
+          case "--messages":
+            o.messages = positive(a, args, ++i);
+            break;
+          case "--rate":
+            o.rate = positive(a, args, ++i);
+            break;
+          case "--latency-seconds":
+            o.latencySeconds = positive(a, args, ++i);
+            break;
+          case "--warmup":
+            o.warmup = positive(a, args, ++i);
+            break;
+          case "--body-bytes":
+            o.bodyBytes = positive(a, args, ++i);
+            break;
+          case "--tuned-pollers":
+            o.tunedPollers = positive(a, args, ++i);
+            break;
+          case "--tuned-in-flight":
+            o.tunedInFlight = positive(a, args, ++i);
+            break;
+          case "--tuned-linger-ms":
+            o.tunedLingerMillis = Integer.parseInt(value(a, args, ++i));
+            break;
+          case "--rounds":
+            o.rounds = positive(a, args, ++i);
+            break;
+          case "--runner":
+            String[] parts = value(a, args, ++i).split(",");
+            if (parts.length < 2 || parts.length > 3) {
+              throw new IllegalArgumentException("--runner takes pollers,maxInFlight[,lingerMs], was " + args[i]);
+            }
+            o.extraRunners.add(
+                new int[] {
+                  Integer.parseInt(parts[0]),
+                  Integer.parseInt(parts[1]),
+                  parts.length == 3 ? Integer.parseInt(parts[2]) : -1
+                });
+            break;
+          case "--latency-only":
+            o.latencyOnly = true;
+            break;
+          case "--verbose":
+            o.verbose = true;
+            break;
+          case "--help":
+            System.out.println(
+                "PipelineHarness [--messages 20000] [--rate 200] [--latency-seconds 10] [--warmup 3000]"
+                    + " [--body-bytes 1024] [--tuned-pollers 8] [--tuned-in-flight 100] [--tuned-linger-ms L]"
+                    + " [--rounds 1] [--runner pollers,maxInFlight[,lingerMs]]... [--latency-only] [--verbose]");
+            return null;
+          default:
+            throw new IllegalArgumentException("unknown option " + a + " (try --help)");
+        }
+      }
+      if (o.bodyBytes < 128) {
+        throw new IllegalArgumentException("--body-bytes must be >= 128, was " + o.bodyBytes);
+      }
+      return o;
+    }
+
+    private static String value(String option, String[] args, int i) {
+      if (i >= args.length) {
+        throw new IllegalArgumentException(option + " needs a value");
+      }
+      return args[i];
+    }
+
+    private static int positive(String option, String[] args, int i) {
+      int v = Integer.parseInt(value(option, args, i));
+      if (v < 1) {
+        throw new IllegalArgumentException(option + " must be >= 1, was " + v);
+      }
+      return v;
+    }
+  }
+}
