@@ -120,6 +120,7 @@ public final class SqsConsumerRunner implements AutoCloseable {
   private final PipelineListener listener;
   private final MessageEffects effects;
   private final Semaphore permits;
+  private final int receiveBatch;
   private final Map<String, InFlightMessage> inFlight = new ConcurrentHashMap<>();
   private final Set<CompletableFuture<?>> receives = ConcurrentHashMap.newKeySet();
   private final Set<CompletableFuture<?>> deadLetterSends = ConcurrentHashMap.newKeySet();
@@ -147,6 +148,7 @@ public final class SqsConsumerRunner implements AutoCloseable {
     this.listener = PipelineListener.safe(config.listener());
     this.effects = new MessageEffects(client, config.queueUrl(), config.deadLetterQueueUrl());
     this.permits = new Semaphore(config.maxInFlight());
+    this.receiveBatch = Math.min(SqsMessages.MAX_BATCH_ENTRIES, config.maxInFlight());
   }
 
   /** Returns a new builder. */
@@ -279,12 +281,35 @@ public final class SqsConsumerRunner implements AutoCloseable {
     }
   }
 
-  /** Blocks for one permit, then takes up to nine more that are free; returns how many were taken. */
+  /**
+   * Blocks for one permit, then takes up to a receive batch of free ones; returns how many were taken.
+   *
+   * <p>When fewer than half a batch are free (the runner is nearly full), it waits up to the batch linger for
+   * handlers to return more before receiving. Without that wait, fast handlers return permits one at a time, and
+   * each receive asks for one or two messages: about twice the receive calls, and the CPU they cost, for the same
+   * messages. An idle or lightly loaded runner has enough free permits and never waits.
+   */
   private int acquirePermits() throws InterruptedException {
     permits.acquire();
     int taken = 1;
-    while (taken < SqsMessages.MAX_BATCH_ENTRIES && permits.tryAcquire()) {
+    while (taken < receiveBatch && permits.tryAcquire()) {
       taken++;
+    }
+    int enough = (receiveBatch + 1) / 2;
+    if (taken < enough) {
+      long deadline = System.nanoTime() + config.batchLinger().toNanos();
+      try {
+        while (taken < receiveBatch) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0 || !permits.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+            break;
+          }
+          taken++;
+        }
+      } catch (InterruptedException e) {
+        permits.release(taken); // closing: give back what this poller holds, or the drain would wait for it
+        throw e;
+      }
     }
     return taken;
   }
