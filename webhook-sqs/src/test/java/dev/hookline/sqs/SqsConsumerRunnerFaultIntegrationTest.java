@@ -3,6 +3,7 @@ package dev.hookline.sqs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hookline.core.idempotency.InMemoryIdempotencyStore;
+import dev.hookline.testkit.Await;
 import dev.hookline.testkit.ElasticMqExtension;
 import dev.hookline.testkit.EmbeddedSqs;
 import dev.hookline.testkit.Fault;

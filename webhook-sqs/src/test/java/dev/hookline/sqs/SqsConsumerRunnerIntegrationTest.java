@@ -10,6 +10,7 @@ import dev.hookline.core.idempotency.InMemoryIdempotencyStore;
 import dev.hookline.core.retry.FailureReport;
 import dev.hookline.core.retry.WebhookProcessor;
 import dev.hookline.sqs.internal.MessageEffects;
+import dev.hookline.testkit.Await;
 import dev.hookline.testkit.ElasticMqExtension;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,6 +2,7 @@ package dev.hookline.sqs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hookline.testkit.Await;
 import dev.hookline.testkit.ElasticMqExtension;
 import java.time.Duration;
 import java.util.ArrayList;

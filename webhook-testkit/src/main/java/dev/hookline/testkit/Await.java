@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -46,6 +47,39 @@ public final class Await {
       }
       pause();
     }
+  }
+
+  /**
+   * Waits until {@code condition} is true, and says what was awaited and the last state when it is not.
+   *
+   * @param deadline the longest wait
+   * @param what what is awaited, for the failure message
+   * @param condition the condition to poll
+   * @param state describes the current state, for the failure message; called only on failure
+   * @throws AssertionError when the condition is still false at the deadline
+   */
+  public static void until(Duration deadline, String what, BooleanSupplier condition, Supplier<String> state) {
+    Objects.requireNonNull(condition, "condition");
+    Objects.requireNonNull(state, "state");
+    long end = System.nanoTime() + deadline.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - end >= 0) {
+        throw new AssertionError("timed out after " + deadline + " waiting for: " + what + " " + state.get());
+      }
+      pause();
+    }
+  }
+
+  /**
+   * Waits until {@code condition} is true, and says what was awaited when it is not.
+   *
+   * @param deadline the longest wait
+   * @param what what is awaited, for the failure message
+   * @param condition the condition to poll
+   * @throws AssertionError when the condition is still false at the deadline
+   */
+  public static void until(Duration deadline, String what, BooleanSupplier condition) {
+    until(deadline, what, condition, () -> "");
   }
 
   /**

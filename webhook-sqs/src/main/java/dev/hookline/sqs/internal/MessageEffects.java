@@ -3,6 +3,7 @@ package dev.hookline.sqs.internal;
 import dev.hookline.core.Webhook;
 import dev.hookline.core.envelope.EnvelopeCodec;
 import dev.hookline.core.retry.FailureReport;
+import dev.hookline.sqs.admin.DeadLetterInfo;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,7 +54,7 @@ public final class MessageEffects {
   public static final int MAX_ATTEMPTS = 3;
 
   /** DLQ message attribute: the id of the message on the source queue. */
-  public static final String ATTR_ORIGINAL_MESSAGE_ID = "hookline-original-message-id";
+  public static final String ATTR_ORIGINAL_MESSAGE_ID = DeadLetterInfo.ATTR_ORIGINAL_MESSAGE_ID;
 
   private static final String STRING = "String";
 
