@@ -18,9 +18,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
@@ -81,5 +84,32 @@ class EmbeddingSnippetTest {
         runner.close();
       }
     }
+  }
+
+  @Test
+  void readmeShowsExactlyTheSnippetThatRuns() throws Exception {
+    String source =
+        Files.readString(Path.of("src/test/java/dev/hookline/examples/quickstart/EmbeddingSnippetTest.java"));
+    String readme = Files.readString(Path.of("../../README.md"));
+
+    List<String> snippet = codeLines(between(source, "// --- README snippet start ---", "// --- README snippet end ---"));
+    List<String> shown = codeLines(between(readme, "```java", "```"));
+
+    assertThat(snippet).hasSizeGreaterThan(10);
+    assertThat(shown).as("README.md's java block").isEqualTo(snippet);
+  }
+
+  private static String between(String text, String start, String end) {
+    int from = text.indexOf(start);
+    assertThat(from).as("marker %s", start).isNotNegative();
+    from += start.length();
+    int to = text.indexOf(end, from);
+    assertThat(to).as("marker %s", end).isNotNegative();
+    return text.substring(from, to);
+  }
+
+  /** Lines with their indentation removed, blank lines dropped: the README is not indented like the test. */
+  private static List<String> codeLines(String block) {
+    return block.lines().map(String::strip).filter(line -> !line.isEmpty()).collect(Collectors.toList());
   }
 }
