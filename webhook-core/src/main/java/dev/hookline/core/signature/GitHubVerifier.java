@@ -78,12 +78,6 @@ public final class GitHubVerifier implements SignatureVerifier {
 
     private Builder() {}
 
-    /**
-     * Returns the verifier.
-     *
-     * @return the immutable verifier
-     * @throws IllegalArgumentException starting with {@code secrets} when there is none or one is blank
-     */
     @Override
     public GitHubVerifier build() {
       return new GitHubVerifier(utf8Keys("HmacSHA256"));

@@ -106,7 +106,9 @@ public final class HmacVerifier implements SignatureVerifier {
   public void verify(WebhookHeaders headers, byte[] body) {
     String value = SignatureLists.stripPrefix(HeaderValues.required(headers, signatureHeader), prefix, signatureHeader);
     byte[] signature =
-        encoding == Encoding.HEX ? Codec.requireHex(value, signatureHeader) : Codec.requireBase64(value, signatureHeader);
+        encoding == Encoding.HEX
+            ? Codec.requireHex(value, signatureHeader)
+            : Codec.requireBase64(value, signatureHeader);
     byte[] head = beforeBytes;
     byte[] tail = afterBytes;
     if (timestampHeader != null) {

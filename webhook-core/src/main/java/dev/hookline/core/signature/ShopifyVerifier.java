@@ -75,12 +75,6 @@ public final class ShopifyVerifier implements SignatureVerifier {
 
     private Builder() {}
 
-    /**
-     * Returns the verifier.
-     *
-     * @return the immutable verifier
-     * @throws IllegalArgumentException starting with {@code secrets} when there is none or one is blank
-     */
     @Override
     public ShopifyVerifier build() {
       return new ShopifyVerifier(utf8Keys("HmacSHA256"));

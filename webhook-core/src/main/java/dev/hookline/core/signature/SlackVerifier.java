@@ -83,13 +83,6 @@ public final class SlackVerifier implements SignatureVerifier {
 
     private Builder() {}
 
-    /**
-     * Returns the verifier.
-     *
-     * @return the immutable verifier
-     * @throws IllegalArgumentException starting with {@code secrets} when there is none or one is blank, or with
-     *     {@code tolerance} when it is negative
-     */
     @Override
     public SlackVerifier build() {
       return new SlackVerifier(utf8Keys("HmacSHA256"), window());

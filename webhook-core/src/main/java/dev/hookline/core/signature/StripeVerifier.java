@@ -100,13 +100,6 @@ public final class StripeVerifier implements SignatureVerifier {
 
     private Builder() {}
 
-    /**
-     * Returns the verifier.
-     *
-     * @return the immutable verifier
-     * @throws IllegalArgumentException starting with {@code secrets} when there is none or one is blank, or with
-     *     {@code tolerance} when it is negative
-     */
     @Override
     public StripeVerifier build() {
       return new StripeVerifier(utf8Keys("HmacSHA256"), window());

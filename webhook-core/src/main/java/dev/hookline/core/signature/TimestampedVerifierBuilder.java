@@ -52,6 +52,16 @@ public abstract class TimestampedVerifierBuilder<B extends TimestampedVerifierBu
   }
 
   /**
+   * Checks every setting and returns the verifier.
+   *
+   * @return the immutable verifier
+   * @throws IllegalArgumentException starting with the offending field: {@code secrets} when there is none or one is
+   *     blank or malformed, {@code tolerance} when it is negative, or a scheme's own field
+   */
+  @Override
+  public abstract SignatureVerifier build();
+
+  /**
    * Returns the checked window.
    *
    * @throws IllegalArgumentException starting with {@code tolerance} when it is negative
