@@ -1,6 +1,7 @@
 package dev.hookline.cli;
 
 import dev.hookline.core.WebhookHeaders;
+import dev.hookline.core.signature.SignatureVerifiers;
 import dev.hookline.testkit.SignedRequest;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -9,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,8 +44,9 @@ final class SendTestCommand implements Callable<Integer> {
       names = "--scheme",
       required = true,
       converter = SchemeConverter.class,
+      completionCandidates = SchemeNames.class,
       description = "Signature scheme: ${COMPLETION-CANDIDATES}.")
-  Scheme scheme;
+  String scheme;
 
   @Option(
       names = "--secret",
@@ -61,38 +64,24 @@ final class SendTestCommand implements Callable<Integer> {
       description = "Request timeout, ISO-8601 duration (default ${DEFAULT-VALUE}).")
   Duration timeout;
 
-  /** The built-in signature schemes. */
-  enum Scheme {
-    STANDARD_WEBHOOKS("standard-webhooks"),
-    GITHUB("github"),
-    STRIPE("stripe"),
-    SHOPIFY("shopify"),
-    SLACK("slack");
-
-    final String cliName;
-
-    Scheme(String cliName) {
-      this.cliName = cliName;
-    }
-
+  /** The built-in scheme names, for the help text and shell completion. */
+  static final class SchemeNames implements Iterable<String> {
     @Override
-    public String toString() {
-      return cliName;
+    public Iterator<String> iterator() {
+      return SignatureVerifiers.SCHEMES.iterator();
     }
   }
 
-  /** Converts the scheme's command-line name (any case, {@code -} or {@code _}). */
-  static final class SchemeConverter implements CommandLine.ITypeConverter<Scheme> {
+  /** Converts the scheme's command-line name (any case, {@code -} or {@code _}) to its name in {@code SCHEMES}. */
+  static final class SchemeConverter implements CommandLine.ITypeConverter<String> {
     @Override
-    public Scheme convert(String value) {
+    public String convert(String value) {
       String v = value.toLowerCase(Locale.ROOT).replace('_', '-');
-      for (Scheme s : Scheme.values()) {
-        if (s.cliName.equals(v)) {
-          return s;
-        }
+      if (!SignatureVerifiers.SCHEMES.contains(v)) {
+        throw new CommandLine.TypeConversionException(
+            "unknown scheme '" + value + "' (" + String.join(", ", SignatureVerifiers.SCHEMES) + ")");
       }
-      throw new CommandLine.TypeConversionException(
-          "unknown scheme '" + value + "' (standard-webhooks, github, stripe, shopify, slack)");
+      return v;
     }
   }
 
@@ -105,7 +94,7 @@ final class SendTestCommand implements Callable<Integer> {
         body != null ? body : "{\"type\":\"hookline.test\",\"id\":\"" + UUID.randomUUID() + "\"}";
     SignedRequest.Builder signed;
     try {
-      signed = signer().body(payload);
+      signed = SignedRequest.forScheme(scheme, secret).body(payload);
     } catch (IllegalArgumentException e) {
       // Only Standard Webhooks parses the secret (whsec_ + base64); the message must not echo it.
       throw new CommandLine.ParameterException(
@@ -132,22 +121,5 @@ final class SendTestCommand implements Callable<Integer> {
     out.println(response.body());
     out.flush();
     return response.statusCode() / 100 == 2 ? HooklineCli.EXIT_OK : HooklineCli.EXIT_FAILED;
-  }
-
-  private SignedRequest.Builder signer() {
-    switch (scheme) {
-      case STANDARD_WEBHOOKS:
-        return SignedRequest.standardWebhooks(secret);
-      case GITHUB:
-        return SignedRequest.github(secret);
-      case STRIPE:
-        return SignedRequest.stripe(secret);
-      case SHOPIFY:
-        return SignedRequest.shopify(secret);
-      case SLACK:
-        return SignedRequest.slack(secret);
-      default:
-        throw new IllegalStateException("unknown scheme " + scheme);
-    }
   }
 }

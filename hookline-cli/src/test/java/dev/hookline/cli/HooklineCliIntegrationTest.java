@@ -97,6 +97,9 @@ class HooklineCliIntegrationTest {
       assertThat(r.out()).contains("Usage:");
     }
     assertThat(run("--help").out()).contains("Exit codes:");
+    // The option's help lists the completion candidates (wrapped at 80 columns).
+    assertThat(run("send-test", "--help").out().replaceAll("\\s+", " "))
+        .contains("Signature scheme: standard-webhooks, github, stripe, shopify, slack.");
   }
 
   @Test
@@ -108,8 +111,16 @@ class HooklineCliIntegrationTest {
     assertThat(both.exit()).isEqualTo(HooklineCli.EXIT_USAGE);
     assertThat(both.err()).contains("--all");
     assertThat(sqs("dlq", "redrive", "--dlq", "q").exit()).isEqualTo(HooklineCli.EXIT_USAGE);
-    assertThat(run("send-test", "--url", "http://127.0.0.1:1/", "--scheme", "nope", "--secret", "s").exit())
-        .isEqualTo(HooklineCli.EXIT_USAGE);
+    Run unknown = run("send-test", "--url", "http://127.0.0.1:1/", "--scheme", "nope", "--secret", "s");
+    assertThat(unknown.exit()).isEqualTo(HooklineCli.EXIT_USAGE);
+    assertThat(unknown.err()).contains("unknown scheme 'nope' (standard-webhooks, github, stripe, shopify, slack)");
+    // Any case and _ for -: the scheme is recognised, so the failure is the secret that is not whsec_ base64.
+    Run badSecret =
+        run("send-test", "--url", "http://127.0.0.1:1/", "--scheme", "STANDARD_WEBHOOKS", "--secret", "not base64!");
+    assertThat(badSecret.exit()).isEqualTo(HooklineCli.EXIT_USAGE);
+    assertThat(badSecret.err())
+        .contains("--secret is not a valid secret for standard-webhooks")
+        .doesNotContain("not base64!");
   }
 
   @Test

@@ -1,12 +1,8 @@
 package dev.hookline.lambda;
 
 import dev.hookline.core.WebhookSource;
-import dev.hookline.core.signature.GitHubVerifier;
-import dev.hookline.core.signature.ShopifyVerifier;
 import dev.hookline.core.signature.SignatureVerifier;
-import dev.hookline.core.signature.SlackVerifier;
-import dev.hookline.core.signature.StandardWebhooksVerifier;
-import dev.hookline.core.signature.StripeVerifier;
+import dev.hookline.core.signature.SignatureVerifiers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -33,9 +29,6 @@ final class LambdaEnvironment {
   static final String BUDGET_MARGIN_MILLIS = "HOOKLINE_BUDGET_MARGIN_MILLIS";
   static final String HANDLER = "HOOKLINE_HANDLER";
   static final String MAX_ATTEMPTS = "HOOKLINE_MAX_ATTEMPTS";
-
-  /** Scheme names accepted in {@value #SOURCES}. */
-  static final Set<String> SCHEMES = Set.of("github", "stripe", "shopify", "slack", "standard-webhooks");
 
   private final Map<String, String> env;
 
@@ -136,26 +129,16 @@ final class LambdaEnvironment {
   }
 
   private SignatureVerifier verifier(String name, String scheme) {
-    if (!SCHEMES.contains(scheme)) {
+    // Checked before the secret, so an unknown scheme is reported as such rather than as a missing variable.
+    if (!SignatureVerifiers.SCHEMES.contains(scheme)) {
       throw new IllegalStateException(
           SOURCES + " names unknown scheme '" + scheme + "' for source '" + name + "'; known: "
-              + new java.util.TreeSet<>(SCHEMES));
+              + String.join(", ", SignatureVerifiers.SCHEMES));
     }
     String secretVariable = secretVariable(name);
     String secret = required(secretVariable);
     try {
-      switch (scheme) {
-        case "github":
-          return GitHubVerifier.builder().addSecret(secret).build();
-        case "stripe":
-          return StripeVerifier.builder().addSecret(secret).build();
-        case "shopify":
-          return ShopifyVerifier.builder().addSecret(secret).build();
-        case "slack":
-          return SlackVerifier.builder().addSecret(secret).build();
-        default:
-          return StandardWebhooksVerifier.builder().addSecret(secret).build();
-      }
+      return SignatureVerifiers.forScheme(scheme, List.of(secret));
     } catch (IllegalArgumentException e) {
       // The verifier's message names the field, never the secret's value.
       throw new IllegalStateException(secretVariable + " is not a valid " + scheme + " secret: " + e.getMessage(), e);

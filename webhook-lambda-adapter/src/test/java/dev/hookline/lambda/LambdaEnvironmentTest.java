@@ -50,7 +50,8 @@ class LambdaEnvironmentTest {
     assertThatThrownBy(
             () -> new LambdaEnvironment(Map.of("HOOKLINE_SOURCES", "x:paypal", "HOOKLINE_SECRET_X", "s")).sources())
         .hasMessageStartingWith("HOOKLINE_SOURCES")
-        .hasMessageContaining("paypal");
+        .hasMessageContaining("paypal")
+        .hasMessageEndingWith("known: standard-webhooks, github, stripe, shopify, slack");
     assertThatThrownBy(() -> new LambdaEnvironment(Map.of("HOOKLINE_SOURCES", "github")).sources())
         .hasMessageStartingWith("HOOKLINE_SOURCES");
     assertThatThrownBy(() -> new LambdaEnvironment(Map.of("HOOKLINE_SOURCES", " , ")).sources())

@@ -2,6 +2,7 @@ package dev.hookline.testkit;
 
 import dev.hookline.core.InboundRequest;
 import dev.hookline.core.WebhookHeaders;
+import dev.hookline.core.signature.SignatureVerifiers;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
@@ -112,6 +113,36 @@ public final class SignedRequest {
    */
   public static Builder slack(String secret) {
     return utf8(Scheme.SLACK, secret);
+  }
+
+  /**
+   * Starts a request for a built-in scheme given by name, for tools and examples that read the scheme as text: the
+   * counterpart of {@link SignatureVerifiers#forScheme}, whose verifier accepts this request when keyed with the same
+   * secret. The name is one of {@link SignatureVerifiers#SCHEMES}, matched ignoring case and not trimmed.
+   *
+   * @param scheme {@code standard-webhooks}, {@code github}, {@code stripe}, {@code shopify} or {@code slack}
+   * @param secret the secret, in the form the named factory ({@link #standardWebhooks}, {@link #github}, ...) takes
+   * @return the builder
+   * @throws IllegalArgumentException starting with {@code scheme} and listing the known names when the scheme is
+   *     unknown; for Standard Webhooks also when the secret is not base64
+   */
+  public static Builder forScheme(String scheme, String secret) {
+    Objects.requireNonNull(scheme, "scheme");
+    switch (scheme.toLowerCase(Locale.ROOT)) {
+      case "standard-webhooks":
+        return standardWebhooks(secret);
+      case "github":
+        return github(secret);
+      case "stripe":
+        return stripe(secret);
+      case "shopify":
+        return shopify(secret);
+      case "slack":
+        return slack(secret);
+      default:
+        throw new IllegalArgumentException(
+            "scheme must be one of " + String.join(", ", SignatureVerifiers.SCHEMES) + ", was '" + scheme + "'");
+    }
   }
 
   /**

@@ -10,6 +10,7 @@ import dev.hookline.core.signature.HmacVerifier;
 import dev.hookline.core.signature.ShopifyVerifier;
 import dev.hookline.core.signature.SignatureVerificationException;
 import dev.hookline.core.signature.SignatureVerifier;
+import dev.hookline.core.signature.SignatureVerifiers;
 import dev.hookline.core.signature.SlackVerifier;
 import dev.hookline.core.signature.StandardWebhooksVerifier;
 import dev.hookline.core.signature.StripeVerifier;
@@ -21,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -94,6 +96,30 @@ class SignedRequestTest {
     assertAcceptedAndBreakable(v, () -> SignedRequest.slack("8f742231b10e8888abcd99yyyzzz85a5").clock(CLOCK), true);
     InboundRequest request = SignedRequest.slack("8f742231b10e8888abcd99yyyzzz85a5").clock(CLOCK).id("Ev1").build();
     assertThat(v.deliveryId(request.headers(), request.body())).contains("Ev1");
+  }
+
+  @Test
+  void forSchemeSignsWhatTheSameNamedVerifierAccepts() {
+    for (String scheme : SignatureVerifiers.SCHEMES) {
+      String secret = scheme.equals("standard-webhooks") ? WHSEC : "s3cret";
+      // Both default to the system clock, so the request is signed "now" for the verifier as well.
+      SignatureVerifier v = SignatureVerifiers.forScheme(scheme, List.of(secret));
+      InboundRequest good = SignedRequest.forScheme(scheme, secret).build();
+      InboundRequest bad = SignedRequest.forScheme(scheme, secret).withWrongSecret().build();
+
+      assertThat(good.path()).as(scheme).isEqualTo("/webhooks/" + scheme);
+      assertThatCode(() -> v.verify(good.headers(), good.body())).as(scheme).doesNotThrowAnyException();
+      assertThatThrownBy(() -> v.verify(bad.headers(), bad.body())).as(scheme).hasMessage("signature mismatch");
+    }
+  }
+
+  @Test
+  void forSchemeIgnoresCaseAndNamesAnUnknownScheme() {
+    assertThat(SignedRequest.forScheme("GitHub", "s").build().headers().contains("X-Hub-Signature-256")).isTrue();
+    assertThatThrownBy(() -> SignedRequest.forScheme("paypal", "s"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("scheme must be one of standard-webhooks, github, stripe, shopify, slack, was 'paypal'");
+    assertThatThrownBy(() -> SignedRequest.forScheme(null, "s")).isInstanceOf(NullPointerException.class);
   }
 
   @Test

@@ -1,10 +1,7 @@
 package dev.hookline.core.signature;
 
 import dev.hookline.core.WebhookHeaders;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -36,7 +33,6 @@ public final class GitHubVerifier implements SignatureVerifier {
   public static final String DELIVERY_HEADER = "X-GitHub-Delivery";
 
   private static final String PREFIX = "sha256=";
-  private static final byte[] NOTHING = new byte[0];
 
   private final HmacKeys keys;
 
@@ -52,13 +48,8 @@ public final class GitHubVerifier implements SignatureVerifier {
   @Override
   public void verify(WebhookHeaders headers, byte[] body) {
     String value = HeaderValues.required(headers, SIGNATURE_HEADER);
-    byte[] signature = Codec.hex(SignatureLists.stripPrefix(value, PREFIX, SIGNATURE_HEADER));
-    if (signature == null) {
-      throw new SignatureVerificationException(SIGNATURE_HEADER + " header malformed: expected hex");
-    }
-    if (!keys.matchesAny(NOTHING, body, List.of(signature))) {
-      throw new SignatureVerificationException("signature mismatch");
-    }
+    byte[] signature = Codec.requireHex(SignatureLists.stripPrefix(value, PREFIX, SIGNATURE_HEADER), SIGNATURE_HEADER);
+    keys.requireMatch(HmacKeys.EMPTY, body, List.of(signature));
   }
 
   /** Returns {@code X-GitHub-Delivery}. */
@@ -79,44 +70,17 @@ public final class GitHubVerifier implements SignatureVerifier {
     return "GitHubVerifier{scheme=github, secrets=" + keys.size() + '}';
   }
 
-  /** Builds a {@link GitHubVerifier}; not thread-safe. */
-  public static final class Builder {
-    private final List<String> secrets = new ArrayList<>();
+  /**
+   * Builds a {@link GitHubVerifier}; not thread-safe. Each secret is the webhook secret as entered in GitHub, used as
+   * its UTF-8 bytes; at least one is required.
+   */
+  public static final class Builder extends SecretVerifierBuilder<Builder> {
 
     private Builder() {}
 
-    /**
-     * Replaces the secrets. Required: at least one. Configure the old and the new secret while you rotate.
-     *
-     * @param secrets the webhook secrets, used as UTF-8 bytes
-     * @return this builder
-     */
-    public Builder secrets(Collection<String> secrets) {
-      List<String> copy = Secrets.copy(secrets, "secrets");
-      this.secrets.clear();
-      this.secrets.addAll(copy);
-      return this;
-    }
-
-    /**
-     * Adds a secret.
-     *
-     * @param secret a webhook secret, used as UTF-8 bytes
-     * @return this builder
-     */
-    public Builder addSecret(String secret) {
-      secrets.add(Objects.requireNonNull(secret, "secret"));
-      return this;
-    }
-
-    /**
-     * Returns the verifier.
-     *
-     * @return the immutable verifier
-     * @throws IllegalArgumentException starting with {@code secrets} when there is none or one is blank
-     */
+    @Override
     public GitHubVerifier build() {
-      return new GitHubVerifier(HmacKeys.utf8("HmacSHA256", Secrets.requireSecrets(secrets, "secrets")));
+      return new GitHubVerifier(utf8Keys("HmacSHA256"));
     }
   }
 }

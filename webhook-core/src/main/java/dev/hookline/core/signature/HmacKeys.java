@@ -22,7 +22,8 @@ final class HmacKeys {
   private static final ThreadLocal<Mac> SHA256 = ThreadLocal.withInitial(() -> newMac("HmacSHA256"));
   private static final ThreadLocal<Mac> SHA512 = ThreadLocal.withInitial(() -> newMac("HmacSHA512"));
 
-  private static final byte[] EMPTY = new byte[0];
+  /** No bytes, for schemes that sign the body alone. */
+  static final byte[] EMPTY = new byte[0];
 
   private final String algorithm;
   private final ThreadLocal<Mac> macs;
@@ -96,6 +97,26 @@ final class HmacKeys {
       }
     }
     return false;
+  }
+
+  /**
+   * Checks that any key's MAC over {@code before + body} equals any candidate.
+   *
+   * @throws SignatureVerificationException {@code "signature mismatch"} when none does
+   */
+  void requireMatch(byte[] before, byte[] body, List<byte[]> candidates) {
+    requireMatch(before, body, EMPTY, candidates);
+  }
+
+  /**
+   * Checks that any key's MAC over {@code before + body + after} equals any candidate.
+   *
+   * @throws SignatureVerificationException {@code "signature mismatch"} when none does
+   */
+  void requireMatch(byte[] before, byte[] body, byte[] after, List<byte[]> candidates) {
+    if (!matchesAny(before, body, after, candidates)) {
+      throw new SignatureVerificationException("signature mismatch");
+    }
   }
 
   private static byte[] mac(Mac mac, SecretKeySpec key, byte[] before, byte[] body, byte[] after) {

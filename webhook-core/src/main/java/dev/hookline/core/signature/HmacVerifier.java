@@ -2,10 +2,6 @@ package dev.hookline.core.signature;
 
 import dev.hookline.core.WebhookHeaders;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -109,11 +105,10 @@ public final class HmacVerifier implements SignatureVerifier {
   @Override
   public void verify(WebhookHeaders headers, byte[] body) {
     String value = SignatureLists.stripPrefix(HeaderValues.required(headers, signatureHeader), prefix, signatureHeader);
-    byte[] signature = encoding == Encoding.HEX ? Codec.hex(value) : Codec.base64(value);
-    if (signature == null) {
-      throw new SignatureVerificationException(
-          signatureHeader + " header malformed: expected " + encoding.name().toLowerCase(java.util.Locale.ROOT));
-    }
+    byte[] signature =
+        encoding == Encoding.HEX
+            ? Codec.requireHex(value, signatureHeader)
+            : Codec.requireBase64(value, signatureHeader);
     byte[] head = beforeBytes;
     byte[] tail = afterBytes;
     if (timestampHeader != null) {
@@ -122,9 +117,7 @@ public final class HmacVerifier implements SignatureVerifier {
       head = render(before, timestamp);
       tail = render(after, timestamp);
     }
-    if (!keys.matchesAny(head, body, tail, List.of(signature))) {
-      throw new SignatureVerificationException("signature mismatch");
-    }
+    keys.requireMatch(head, body, tail, List.of(signature));
   }
 
   private static byte[] render(String part, String timestamp) {
@@ -158,9 +151,12 @@ public final class HmacVerifier implements SignatureVerifier {
         + '}';
   }
 
-  /** Builds an {@link HmacVerifier}; not thread-safe. */
-  public static final class Builder {
-    private final List<String> secrets = new ArrayList<>();
+  /**
+   * Builds an {@link HmacVerifier}; not thread-safe. Each secret is used as its UTF-8 bytes; at least one is required.
+   * The {@link #tolerance tolerance} and {@link #clock clock} apply only with a {@link #timestampHeader timestamp
+   * header}.
+   */
+  public static final class Builder extends TimestampedVerifierBuilder<Builder> {
     private Algorithm algorithm = Algorithm.HMAC_SHA256;
     private String signatureHeader;
     private Encoding encoding = Encoding.HEX;
@@ -168,34 +164,8 @@ public final class HmacVerifier implements SignatureVerifier {
     private String timestampHeader;
     private String signedContent;
     private String deliveryIdHeader;
-    private Duration tolerance = TimestampWindow.DEFAULT_TOLERANCE;
-    private Clock clock = Clock.systemUTC();
 
     private Builder() {}
-
-    /**
-     * Replaces the secrets. Required: at least one. Configure the old and the new secret while you rotate.
-     *
-     * @param secrets the secrets, used as UTF-8 bytes
-     * @return this builder
-     */
-    public Builder secrets(Collection<String> secrets) {
-      List<String> copy = Secrets.copy(secrets, "secrets");
-      this.secrets.clear();
-      this.secrets.addAll(copy);
-      return this;
-    }
-
-    /**
-     * Adds a secret.
-     *
-     * @param secret a secret, used as UTF-8 bytes
-     * @return this builder
-     */
-    public Builder addSecret(String secret) {
-      secrets.add(Objects.requireNonNull(secret, "secret"));
-      return this;
-    }
 
     /**
      * Sets the MAC algorithm. Default {@link Algorithm#HMAC_SHA256}.
@@ -278,37 +248,15 @@ public final class HmacVerifier implements SignatureVerifier {
     }
 
     /**
-     * Sets how far the signed timestamp may be from the clock, in either direction. Default 5 minutes. Used only
-     * with a timestamp header.
-     *
-     * @param tolerance the tolerance, not negative
-     * @return this builder
-     */
-    public Builder tolerance(Duration tolerance) {
-      this.tolerance = Objects.requireNonNull(tolerance, "tolerance");
-      return this;
-    }
-
-    /**
-     * Sets the clock the timestamp is checked against. Default {@link Clock#systemUTC()}; tests pass a fixed clock.
-     *
-     * @param clock the clock
-     * @return this builder
-     */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
-
-    /**
      * Returns the verifier.
      *
      * @return the immutable verifier
      * @throws IllegalArgumentException starting with the offending field: {@code secrets}, {@code signatureHeader},
      *     {@code timestampHeader}, {@code deliveryIdHeader}, {@code signedContent} or {@code tolerance}
      */
+    @Override
     public HmacVerifier build() {
-      HmacKeys keys = HmacKeys.utf8(algorithm.jcaName(), Secrets.requireSecrets(secrets, "secrets"));
+      HmacKeys keys = utf8Keys(algorithm.jcaName());
       requireHeaderName(signatureHeader, "signatureHeader", true);
       requireHeaderName(timestampHeader, "timestampHeader", false);
       requireHeaderName(deliveryIdHeader, "deliveryIdHeader", false);
@@ -326,7 +274,7 @@ public final class HmacVerifier implements SignatureVerifier {
         throw new IllegalArgumentException(
             "signedContent uses " + TIMESTAMP + " but no timestampHeader is set, was " + template);
       }
-      return new HmacVerifier(this, keys, template, TimestampWindow.of(clock, tolerance));
+      return new HmacVerifier(this, keys, template, window());
     }
 
     private static void requireHeaderName(String name, String field, boolean required) {

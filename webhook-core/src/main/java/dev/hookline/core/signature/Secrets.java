@@ -11,14 +11,18 @@ final class Secrets {
 
   private Secrets() {}
 
-  /** Copies a collection for a plural setter, rejecting null elements with the field name. */
-  static List<String> copy(Collection<String> values, String field) {
+  /**
+   * Replaces {@code target}'s content with {@code values}, for a plural setter; rejects a null collection or element
+   * with the field name and leaves {@code target} unchanged then.
+   */
+  static void replace(List<String> target, Collection<String> values, String field) {
     Objects.requireNonNull(values, field);
     List<String> copy = new ArrayList<>(values.size());
     for (String value : values) {
       copy.add(Objects.requireNonNull(value, field));
     }
-    return copy;
+    target.clear();
+    target.addAll(copy);
   }
 
   /**

@@ -1,10 +1,7 @@
 package dev.hookline.core.signature;
 
 import dev.hookline.core.WebhookHeaders;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -35,8 +32,6 @@ public final class ShopifyVerifier implements SignatureVerifier {
   /** The fallback delivery id header. */
   public static final String EVENT_ID_HEADER = "X-Shopify-Event-Id";
 
-  private static final byte[] NOTHING = new byte[0];
-
   private final HmacKeys keys;
 
   private ShopifyVerifier(HmacKeys keys) {
@@ -50,13 +45,8 @@ public final class ShopifyVerifier implements SignatureVerifier {
 
   @Override
   public void verify(WebhookHeaders headers, byte[] body) {
-    byte[] signature = Codec.base64(HeaderValues.required(headers, SIGNATURE_HEADER));
-    if (signature == null) {
-      throw new SignatureVerificationException(SIGNATURE_HEADER + " header malformed: expected base64");
-    }
-    if (!keys.matchesAny(NOTHING, body, List.of(signature))) {
-      throw new SignatureVerificationException("signature mismatch");
-    }
+    byte[] signature = Codec.requireBase64(HeaderValues.required(headers, SIGNATURE_HEADER), SIGNATURE_HEADER);
+    keys.requireMatch(HmacKeys.EMPTY, body, List.of(signature));
   }
 
   /** Returns {@code X-Shopify-Webhook-Id}, or {@code X-Shopify-Event-Id} when the first is absent. */
@@ -77,44 +67,17 @@ public final class ShopifyVerifier implements SignatureVerifier {
     return "ShopifyVerifier{scheme=shopify, secrets=" + keys.size() + '}';
   }
 
-  /** Builds a {@link ShopifyVerifier}; not thread-safe. */
-  public static final class Builder {
-    private final List<String> secrets = new ArrayList<>();
+  /**
+   * Builds a {@link ShopifyVerifier}; not thread-safe. Each secret is the app's client secret, used as its UTF-8 bytes;
+   * at least one is required.
+   */
+  public static final class Builder extends SecretVerifierBuilder<Builder> {
 
     private Builder() {}
 
-    /**
-     * Replaces the secrets. Required: at least one. Configure the old and the new secret while you rotate.
-     *
-     * @param secrets the app's client secrets, used as UTF-8 bytes
-     * @return this builder
-     */
-    public Builder secrets(Collection<String> secrets) {
-      List<String> copy = Secrets.copy(secrets, "secrets");
-      this.secrets.clear();
-      this.secrets.addAll(copy);
-      return this;
-    }
-
-    /**
-     * Adds a secret.
-     *
-     * @param secret a client secret, used as UTF-8 bytes
-     * @return this builder
-     */
-    public Builder addSecret(String secret) {
-      secrets.add(Objects.requireNonNull(secret, "secret"));
-      return this;
-    }
-
-    /**
-     * Returns the verifier.
-     *
-     * @return the immutable verifier
-     * @throws IllegalArgumentException starting with {@code secrets} when there is none or one is blank
-     */
+    @Override
     public ShopifyVerifier build() {
-      return new ShopifyVerifier(HmacKeys.utf8("HmacSHA256", Secrets.requireSecrets(secrets, "secrets")));
+      return new ShopifyVerifier(utf8Keys("HmacSHA256"));
     }
   }
 }

@@ -2,12 +2,7 @@ package dev.hookline.core.signature;
 
 import dev.hookline.core.WebhookHeaders;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -56,15 +51,10 @@ public final class SlackVerifier implements SignatureVerifier {
   public void verify(WebhookHeaders headers, byte[] body) {
     String value = HeaderValues.required(headers, SIGNATURE_HEADER);
     String timestamp = HeaderValues.required(headers, TIMESTAMP_HEADER);
-    byte[] signature = Codec.hex(SignatureLists.stripPrefix(value, PREFIX, SIGNATURE_HEADER));
-    if (signature == null) {
-      throw new SignatureVerificationException(SIGNATURE_HEADER + " header malformed: expected hex");
-    }
+    byte[] signature = Codec.requireHex(SignatureLists.stripPrefix(value, PREFIX, SIGNATURE_HEADER), SIGNATURE_HEADER);
     window.check(timestamp, TIMESTAMP_HEADER);
     byte[] before = ("v0:" + timestamp + ':').getBytes(StandardCharsets.US_ASCII);
-    if (!keys.matchesAny(before, body, List.of(signature))) {
-      throw new SignatureVerificationException("signature mismatch");
-    }
+    keys.requireMatch(before, body, List.of(signature));
   }
 
   /** Returns the JSON body's top-level {@code event_id}, if the body is a JSON object that has one. */
@@ -85,71 +75,17 @@ public final class SlackVerifier implements SignatureVerifier {
     return "SlackVerifier{scheme=slack, secrets=" + keys.size() + ", tolerance=" + window.tolerance() + '}';
   }
 
-  /** Builds a {@link SlackVerifier}; not thread-safe. */
-  public static final class Builder {
-    private final List<String> secrets = new ArrayList<>();
-    private Duration tolerance = TimestampWindow.DEFAULT_TOLERANCE;
-    private Clock clock = Clock.systemUTC();
+  /**
+   * Builds a {@link SlackVerifier}; not thread-safe. Each secret is the app's signing secret, used as its UTF-8 bytes;
+   * at least one is required. The default tolerance of 5 minutes is what Slack recommends.
+   */
+  public static final class Builder extends TimestampedVerifierBuilder<Builder> {
 
     private Builder() {}
 
-    /**
-     * Replaces the signing secrets. Required: at least one. Configure the old and the new one while you rotate.
-     *
-     * @param secrets the signing secrets, used as UTF-8 bytes
-     * @return this builder
-     */
-    public Builder secrets(Collection<String> secrets) {
-      List<String> copy = Secrets.copy(secrets, "secrets");
-      this.secrets.clear();
-      this.secrets.addAll(copy);
-      return this;
-    }
-
-    /**
-     * Adds a signing secret.
-     *
-     * @param secret a signing secret, used as UTF-8 bytes
-     * @return this builder
-     */
-    public Builder addSecret(String secret) {
-      secrets.add(Objects.requireNonNull(secret, "secret"));
-      return this;
-    }
-
-    /**
-     * Sets how far the signed timestamp may be from the clock, in either direction. Default 5 minutes, as Slack
-     * recommends; widen it only for senders with poor clocks.
-     *
-     * @param tolerance the tolerance, not negative
-     * @return this builder
-     */
-    public Builder tolerance(Duration tolerance) {
-      this.tolerance = Objects.requireNonNull(tolerance, "tolerance");
-      return this;
-    }
-
-    /**
-     * Sets the clock the timestamp is checked against. Default {@link Clock#systemUTC()}; tests pass a fixed clock.
-     *
-     * @param clock the clock
-     * @return this builder
-     */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
-
-    /**
-     * Returns the verifier.
-     *
-     * @return the immutable verifier
-     * @throws IllegalArgumentException starting with {@code secrets} when there is none or one is blank, or with
-     *     {@code tolerance} when it is negative
-     */
+    @Override
     public SlackVerifier build() {
-      HmacKeys keys = HmacKeys.utf8("HmacSHA256", Secrets.requireSecrets(secrets, "secrets"));
-      return new SlackVerifier(keys, TimestampWindow.of(clock, tolerance));
+      return new SlackVerifier(utf8Keys("HmacSHA256"), window());
     }
   }
 }

@@ -3,8 +3,6 @@ package dev.hookline.core.signature;
 import dev.hookline.core.WebhookHeaders;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -130,39 +128,18 @@ public final class StandardWebhooksVerifier implements SignatureVerifier {
         + '}';
   }
 
-  /** Builds a {@link StandardWebhooksVerifier}; not thread-safe. */
-  public static final class Builder {
-    private final List<String> secrets = new ArrayList<>();
+  /**
+   * Builds a {@link StandardWebhooksVerifier}; not thread-safe.
+   *
+   * <p>Secrets are the symmetric {@code whsec_<base64>} secrets (the prefix may be omitted), decoded to key bytes;
+   * public keys are Ed25519 keys, {@code whpk_<base64>} of the raw 32-byte key (the prefix may be omitted), that check
+   * {@code v1a} signatures. At least one secret or public key is required. The default tolerance of 5 minutes is what
+   * the specification recommends.
+   */
+  public static final class Builder extends TimestampedVerifierBuilder<Builder> {
     private final List<String> publicKeys = new ArrayList<>();
-    private Duration tolerance = TimestampWindow.DEFAULT_TOLERANCE;
-    private Clock clock = Clock.systemUTC();
 
     private Builder() {}
-
-    /**
-     * Replaces the symmetric secrets ({@code whsec_<base64>}; the prefix may be omitted). At least one secret or
-     * public key is required. Configure the old and the new secret while you rotate.
-     *
-     * @param secrets the secrets
-     * @return this builder
-     */
-    public Builder secrets(Collection<String> secrets) {
-      List<String> copy = Secrets.copy(secrets, "secrets");
-      this.secrets.clear();
-      this.secrets.addAll(copy);
-      return this;
-    }
-
-    /**
-     * Adds a symmetric secret ({@code whsec_<base64>}).
-     *
-     * @param secret the secret
-     * @return this builder
-     */
-    public Builder addSecret(String secret) {
-      secrets.add(Objects.requireNonNull(secret, "secret"));
-      return this;
-    }
 
     /**
      * Replaces the Ed25519 public keys ({@code whpk_<base64>} of the raw 32-byte key; the prefix may be omitted)
@@ -172,9 +149,7 @@ public final class StandardWebhooksVerifier implements SignatureVerifier {
      * @return this builder
      */
     public Builder publicKeys(Collection<String> publicKeys) {
-      List<String> copy = Secrets.copy(publicKeys, "publicKeys");
-      this.publicKeys.clear();
-      this.publicKeys.addAll(copy);
+      Secrets.replace(this.publicKeys, publicKeys, "publicKeys");
       return this;
     }
 
@@ -190,29 +165,6 @@ public final class StandardWebhooksVerifier implements SignatureVerifier {
     }
 
     /**
-     * Sets how far the signed timestamp may be from the clock, in either direction. Default 5 minutes, as the
-     * specification recommends; widen it only for senders with poor clocks.
-     *
-     * @param tolerance the tolerance, not negative
-     * @return this builder
-     */
-    public Builder tolerance(Duration tolerance) {
-      this.tolerance = Objects.requireNonNull(tolerance, "tolerance");
-      return this;
-    }
-
-    /**
-     * Sets the clock the timestamp is checked against. Default {@link Clock#systemUTC()}; tests pass a fixed clock.
-     *
-     * @param clock the clock
-     * @return this builder
-     */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
-
-    /**
      * Returns the verifier.
      *
      * @return the immutable verifier
@@ -220,7 +172,9 @@ public final class StandardWebhooksVerifier implements SignatureVerifier {
      *     or a secret is not {@code whsec_} base64, with {@code publicKeys} when a key is not a 32-byte base64
      *     Ed25519 key, or with {@code tolerance} when it is negative
      */
+    @Override
     public StandardWebhooksVerifier build() {
+      List<String> secrets = rawSecrets();
       if (secrets.isEmpty() && publicKeys.isEmpty()) {
         throw new IllegalArgumentException("secrets must contain at least one secret (or set publicKeys)");
       }
@@ -234,8 +188,7 @@ public final class StandardWebhooksVerifier implements SignatureVerifier {
         byte[] raw = Secrets.decodePrefixedBase64(publicKeys.get(i), PUBLIC_KEY_PREFIX, field);
         keys.add(Ed25519Keys.decode(raw, field));
       }
-      TimestampWindow window = TimestampWindow.of(clock, tolerance);
-      return new StandardWebhooksVerifier(HmacKeys.raw("HmacSHA256", rawSecrets), Ed25519Keys.of(keys), window);
+      return new StandardWebhooksVerifier(HmacKeys.raw("HmacSHA256", rawSecrets), Ed25519Keys.of(keys), window());
     }
   }
 }

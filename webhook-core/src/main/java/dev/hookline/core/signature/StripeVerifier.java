@@ -2,13 +2,9 @@ package dev.hookline.core.signature;
 
 import dev.hookline.core.WebhookHeaders;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -74,9 +70,7 @@ public final class StripeVerifier implements SignatureVerifier {
     }
     window.check(timestamp, SIGNATURE_HEADER + " timestamp");
     byte[] before = (timestamp + '.').getBytes(StandardCharsets.US_ASCII);
-    if (!keys.matchesAny(before, body, signatures)) {
-      throw new SignatureVerificationException("signature mismatch");
-    }
+    keys.requireMatch(before, body, signatures);
   }
 
   /** Returns the event JSON's top-level {@code id}, if present. */
@@ -97,72 +91,18 @@ public final class StripeVerifier implements SignatureVerifier {
     return "StripeVerifier{scheme=stripe, secrets=" + keys.size() + ", tolerance=" + window.tolerance() + '}';
   }
 
-  /** Builds a {@link StripeVerifier}; not thread-safe. */
-  public static final class Builder {
-    private final List<String> secrets = new ArrayList<>();
-    private Duration tolerance = TimestampWindow.DEFAULT_TOLERANCE;
-    private Clock clock = Clock.systemUTC();
+  /**
+   * Builds a {@link StripeVerifier}; not thread-safe. Each secret is an endpoint signing secret exactly as Stripe shows
+   * it ({@code whsec_...}, used as its UTF-8 bytes, not decoded); at least one is required. During a secret roll
+   * Stripe signs with both secrets: configure both. The default tolerance of 5 minutes is Stripe's own.
+   */
+  public static final class Builder extends TimestampedVerifierBuilder<Builder> {
 
     private Builder() {}
 
-    /**
-     * Replaces the endpoint signing secrets. Required: at least one. During a secret roll Stripe signs with both
-     * secrets; configure both here.
-     *
-     * @param secrets the {@code whsec_...} secrets, used as given
-     * @return this builder
-     */
-    public Builder secrets(Collection<String> secrets) {
-      List<String> copy = Secrets.copy(secrets, "secrets");
-      this.secrets.clear();
-      this.secrets.addAll(copy);
-      return this;
-    }
-
-    /**
-     * Adds an endpoint signing secret.
-     *
-     * @param secret a {@code whsec_...} secret, used as given
-     * @return this builder
-     */
-    public Builder addSecret(String secret) {
-      secrets.add(Objects.requireNonNull(secret, "secret"));
-      return this;
-    }
-
-    /**
-     * Sets how far the signed timestamp may be from the clock, in either direction. Default 5 minutes, Stripe's
-     * own default; widen it only for senders with poor clocks.
-     *
-     * @param tolerance the tolerance, not negative
-     * @return this builder
-     */
-    public Builder tolerance(Duration tolerance) {
-      this.tolerance = Objects.requireNonNull(tolerance, "tolerance");
-      return this;
-    }
-
-    /**
-     * Sets the clock the timestamp is checked against. Default {@link Clock#systemUTC()}; tests pass a fixed clock.
-     *
-     * @param clock the clock
-     * @return this builder
-     */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
-    }
-
-    /**
-     * Returns the verifier.
-     *
-     * @return the immutable verifier
-     * @throws IllegalArgumentException starting with {@code secrets} when there is none or one is blank, or with
-     *     {@code tolerance} when it is negative
-     */
+    @Override
     public StripeVerifier build() {
-      HmacKeys keys = HmacKeys.utf8("HmacSHA256", Secrets.requireSecrets(secrets, "secrets"));
-      return new StripeVerifier(keys, TimestampWindow.of(clock, tolerance));
+      return new StripeVerifier(utf8Keys("HmacSHA256"), window());
     }
   }
 }

@@ -14,7 +14,11 @@
  * </ul>
  *
  * <p>Each accepts several secrets for rotation, and the timestamped schemes reject requests outside a tolerance (5
- * minutes by default, both directions) measured with an injectable {@link java.time.Clock}. Failures throw {@link
+ * minutes by default, both directions) measured with an injectable {@link java.time.Clock}. Their builders share
+ * these setters through {@link dev.hookline.core.signature.SecretVerifierBuilder} and {@link
+ * dev.hookline.core.signature.TimestampedVerifierBuilder}. {@link
+ * dev.hookline.core.signature.SignatureVerifiers#forScheme SignatureVerifiers.forScheme} builds one from a scheme name
+ * and secrets, for configuration written as text. Failures throw {@link
  * dev.hookline.core.signature.SignatureVerificationException} naming the failed check, never a secret or a full
  * signature.
  */

@@ -3,7 +3,6 @@ package dev.hookline.sqs.admin;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -76,32 +75,21 @@ public final class DlqInspector {
    *     released first)
    */
   public List<DeadLetterInfo> list() {
-    Map<String, DeadLetterInfo> seen = new LinkedHashMap<>();
+    List<DeadLetterInfo> listed = new ArrayList<>();
     List<String> handles = new ArrayList<>();
     try {
-      int emptyInARow = 0;
-      // Short polls sample a subset of SQS servers and may come back empty while messages remain, so two empty
-      // answers in a row end the listing; a long poll asks every server, so one is enough.
-      int emptyLimit = receiveWait.isZero() ? 2 : 1;
-      while (seen.size() < maxMessages && emptyInARow < emptyLimit) {
-        int want = Math.min(pageSize, maxMessages - seen.size());
-        List<Message> page =
-            DlqMessages.receive(
-                sqsClient, dlqUrl, want, (int) peekVisibility.getSeconds(), (int) receiveWait.getSeconds());
-        boolean anyNew = false;
-        for (Message m : page) {
+      DlqMessages.Scan scan =
+          new DlqMessages.Scan(sqsClient, dlqUrl, pageSize, maxMessages, peekVisibility, receiveWait);
+      while (scan.hasMore()) {
+        for (Message m : scan.next(handles)) {
           handles.add(m.receiptHandle());
-          if (!seen.containsKey(m.messageId()) && seen.size() < maxMessages) {
-            seen.put(m.messageId(), DeadLetterInfo.from(m));
-            anyNew = true;
-          }
+          listed.add(DeadLetterInfo.from(m));
         }
-        emptyInARow = anyNew ? 0 : emptyInARow + 1;
       }
     } finally {
       DlqMessages.release(sqsClient, dlqUrl, handles);
     }
-    return List.copyOf(seen.values());
+    return List.copyOf(listed);
   }
 
   /**
@@ -236,18 +224,11 @@ public final class DlqInspector {
      * @throws IllegalArgumentException if a setting is missing or out of range (the message names it)
      */
     public DlqInspector build() {
-      if (sqsClient == null) {
-        throw new IllegalArgumentException("sqsClient must be set");
-      }
-      if (dlqUrl == null || dlqUrl.isBlank()) {
-        throw new IllegalArgumentException("dlqUrl must be set");
-      }
+      DlqMessages.requireClientAndQueue(sqsClient, dlqUrl);
       if (pageSize < 1 || pageSize > DlqMessages.MAX_BATCH) {
         throw new IllegalArgumentException("pageSize must be 1..10, was " + pageSize);
       }
-      if (peekVisibility.compareTo(Duration.ofSeconds(1)) < 0 || peekVisibility.compareTo(Duration.ofHours(12)) > 0) {
-        throw new IllegalArgumentException("peekVisibility must be 1s..12h, was " + peekVisibility);
-      }
+      DlqMessages.requireVisibility(peekVisibility, "peekVisibility");
       if (receiveWait.isNegative() || receiveWait.compareTo(Duration.ofSeconds(20)) > 0) {
         throw new IllegalArgumentException("receiveWait must be 0..20s, was " + receiveWait);
       }

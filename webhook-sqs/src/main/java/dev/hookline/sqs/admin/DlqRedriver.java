@@ -4,7 +4,6 @@ import dev.hookline.core.envelope.EnvelopeCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -173,26 +172,17 @@ public final class DlqRedriver {
     Objects.requireNonNull(filter, "filter");
     Objects.requireNonNull(targetQueueUrl, "targetQueueUrl");
     boolean fifo = targetQueueUrl.endsWith(".fifo");
-    Set<String> seen = new HashSet<>();
     List<String> release = new ArrayList<>();
     List<String> failedIds = new ArrayList<>();
     int moved = 0;
     int skipped = 0;
-    int emptyInARow = 0;
     try {
-      while (seen.size() < maxMessages && emptyInARow < 2) {
-        List<Message> page =
-            DlqMessages.receive(
-                sqsClient, dlqUrl, Math.min(DlqMessages.MAX_BATCH, maxMessages - seen.size()),
-                (int) visibility.getSeconds(), 0);
+      // Short polls (no wait): a redrive should not stall on an empty queue.
+      DlqMessages.Scan scan =
+          new DlqMessages.Scan(sqsClient, dlqUrl, DlqMessages.MAX_BATCH, maxMessages, visibility, Duration.ZERO);
+      while (scan.hasMore()) {
         List<Message> matching = new ArrayList<>();
-        boolean anyNew = false;
-        for (Message m : page) {
-          if (!seen.add(m.messageId())) {
-            release.add(m.receiptHandle());
-            continue;
-          }
-          anyNew = true;
+        for (Message m : scan.next(release)) {
           if (filter.matches(DeadLetterInfo.from(m))) {
             matching.add(m);
           } else {
@@ -200,7 +190,6 @@ public final class DlqRedriver {
             release.add(m.receiptHandle());
           }
         }
-        emptyInARow = anyNew ? 0 : emptyInARow + 1;
         if (!matching.isEmpty()) {
           moved += moveBatch(matching, targetQueueUrl, fifo, release, failedIds);
         }
@@ -441,15 +430,8 @@ public final class DlqRedriver {
      * @throws IllegalArgumentException if a setting is missing or out of range (the message names it)
      */
     public DlqRedriver build() {
-      if (sqsClient == null) {
-        throw new IllegalArgumentException("sqsClient must be set");
-      }
-      if (dlqUrl == null || dlqUrl.isBlank()) {
-        throw new IllegalArgumentException("dlqUrl must be set");
-      }
-      if (visibility.compareTo(Duration.ofSeconds(1)) < 0 || visibility.compareTo(Duration.ofHours(12)) > 0) {
-        throw new IllegalArgumentException("visibility must be 1s..12h, was " + visibility);
-      }
+      DlqMessages.requireClientAndQueue(sqsClient, dlqUrl);
+      DlqMessages.requireVisibility(visibility, "visibility");
       if (maxMessages < 1) {
         throw new IllegalArgumentException("maxMessages must be >= 1, was " + maxMessages);
       }

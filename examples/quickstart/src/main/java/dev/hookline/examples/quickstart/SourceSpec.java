@@ -1,13 +1,9 @@
 package dev.hookline.examples.quickstart;
 
 import dev.hookline.core.WebhookSource;
-import dev.hookline.core.signature.GitHubVerifier;
-import dev.hookline.core.signature.ShopifyVerifier;
-import dev.hookline.core.signature.SignatureVerifier;
-import dev.hookline.core.signature.SlackVerifier;
-import dev.hookline.core.signature.StandardWebhooksVerifier;
-import dev.hookline.core.signature.StripeVerifier;
+import dev.hookline.core.signature.SignatureVerifiers;
 import dev.hookline.testkit.SignedRequest;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -124,42 +120,15 @@ final class SourceSpec {
 
   /** Builds the receiver's source, with the scheme's verifier and the default limits. */
   WebhookSource toSource() {
-    return WebhookSource.builder().name(name).verifier(verifier()).build();
-  }
-
-  private SignatureVerifier verifier() {
-    switch (scheme) {
-      case STANDARD_WEBHOOKS:
-        return StandardWebhooksVerifier.builder().addSecret(secret).build();
-      case GITHUB:
-        return GitHubVerifier.builder().addSecret(secret).build();
-      case STRIPE:
-        return StripeVerifier.builder().addSecret(secret).build();
-      case SHOPIFY:
-        return ShopifyVerifier.builder().addSecret(secret).build();
-      case SLACK:
-        return SlackVerifier.builder().addSecret(secret).build();
-      default:
-        throw new IllegalStateException("unknown scheme " + scheme);
-    }
+    return WebhookSource.builder()
+        .name(name)
+        .verifier(SignatureVerifiers.forScheme(scheme.label(), List.of(secret)))
+        .build();
   }
 
   /** Starts a request signed the way this source's sender signs, with this source's secret. */
   SignedRequest.Builder signer() {
-    switch (scheme) {
-      case STANDARD_WEBHOOKS:
-        return SignedRequest.standardWebhooks(secret);
-      case GITHUB:
-        return SignedRequest.github(secret);
-      case STRIPE:
-        return SignedRequest.stripe(secret);
-      case SHOPIFY:
-        return SignedRequest.shopify(secret);
-      case SLACK:
-        return SignedRequest.slack(secret);
-      default:
-        throw new IllegalStateException("unknown scheme " + scheme);
-    }
+    return SignedRequest.forScheme(scheme.label(), secret);
   }
 
   @Override

@@ -6,16 +6,12 @@ import dev.hookline.core.WebhookReceiver;
 import dev.hookline.core.WebhookSource;
 import dev.hookline.core.retry.RetryPolicy;
 import dev.hookline.core.retry.WebhookProcessor;
-import dev.hookline.core.signature.GitHubVerifier;
-import dev.hookline.core.signature.ShopifyVerifier;
 import dev.hookline.core.signature.SignatureVerifier;
-import dev.hookline.core.signature.SlackVerifier;
-import dev.hookline.core.signature.StandardWebhooksVerifier;
-import dev.hookline.core.signature.StripeVerifier;
+import dev.hookline.core.signature.SignatureVerifiers;
 import dev.hookline.sqs.SqsConsumerConfig;
 import dev.hookline.sqs.SqsConsumerRunner;
 import dev.hookline.sqs.SqsEnqueuer;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -150,24 +146,11 @@ public class HooklineConfiguration {
   private static SignatureVerifier verifier(String name, HooklineProperties.Source source) {
     String scheme = required(source.getScheme(), "hookline.sources." + name + ".scheme");
     String secret = required(source.getSecret(), "hookline.sources." + name + ".secret");
-    switch (scheme.toLowerCase(Locale.ROOT)) {
-      case "standard-webhooks":
-        return StandardWebhooksVerifier.builder().addSecret(secret).build();
-      case "github":
-        return GitHubVerifier.builder().addSecret(secret).build();
-      case "stripe":
-        return StripeVerifier.builder().addSecret(secret).build();
-      case "shopify":
-        return ShopifyVerifier.builder().addSecret(secret).build();
-      case "slack":
-        return SlackVerifier.builder().addSecret(secret).build();
-      default:
-        throw new IllegalArgumentException(
-            "hookline.sources."
-                + name
-                + ".scheme must be standard-webhooks, github, stripe, shopify or slack, was '"
-                + scheme
-                + "'");
+    try {
+      return SignatureVerifiers.forScheme(scheme, List.of(secret));
+    } catch (IllegalArgumentException e) {
+      // "scheme must be one of ..." or "secrets[0] ...": never the secret itself.
+      throw new IllegalArgumentException("hookline.sources." + name + ": " + e.getMessage(), e);
     }
   }
 

@@ -1,0 +1,70 @@
+package dev.hookline.core.signature;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Builds a built-in verifier from a scheme name and its secrets, for configuration that names the scheme as text
+ * (environment variables, application properties, command-line options).
+ *
+ * <pre>{@code
+ * SignatureVerifier verifier = SignatureVerifiers.forScheme("github", List.of(System.getenv("GITHUB_SECRET")));
+ * }</pre>
+ *
+ * <p>Each scheme gets its builder's defaults (for example a 5-minute tolerance and the system clock); use the
+ * scheme's own builder for anything else, for Standard Webhooks public keys, or for a custom {@link HmacVerifier}.
+ *
+ * <p>Thread-safety: stateless.
+ */
+public final class SignatureVerifiers {
+
+  /**
+   * The scheme names {@link #forScheme} knows, in lower case: {@code standard-webhooks}, {@code github}, {@code
+   * stripe}, {@code shopify} and {@code slack}. Each equals the built verifier's {@link SignatureVerifier#scheme()}.
+   */
+  public static final List<String> SCHEMES = List.of("standard-webhooks", "github", "stripe", "shopify", "slack");
+
+  private SignatureVerifiers() {}
+
+  /**
+   * Returns the verifier for a scheme, keyed with the secrets.
+   *
+   * <p>The name is matched ignoring case ({@code GitHub} is {@code github}); nothing else is normalised, so trim
+   * configuration text first. The secrets are in the form the scheme's class documents: {@code whsec_<base64>} for
+   * Standard Webhooks (decoded), the text as given for the others (used as UTF-8 bytes). Several secrets are for
+   * rotation.
+   *
+   * @param scheme one of {@link #SCHEMES}, in any case
+   * @param secrets the secrets, at least one
+   * @return the immutable verifier
+   * @throws IllegalArgumentException starting with {@code scheme} and listing the known names when the scheme is
+   *     unknown, or starting with {@code secrets} when there is no secret or one is blank or malformed; messages
+   *     never contain a secret
+   * @throws NullPointerException when {@code scheme}, {@code secrets} or a secret is null
+   */
+  public static SignatureVerifier forScheme(String scheme, Collection<String> secrets) {
+    Objects.requireNonNull(scheme, "scheme");
+    Objects.requireNonNull(secrets, "secrets");
+    return builderFor(scheme).secrets(secrets).build();
+  }
+
+  private static SecretVerifierBuilder<?> builderFor(String scheme) {
+    switch (scheme.toLowerCase(Locale.ROOT)) {
+      case "standard-webhooks":
+        return StandardWebhooksVerifier.builder();
+      case "github":
+        return GitHubVerifier.builder();
+      case "stripe":
+        return StripeVerifier.builder();
+      case "shopify":
+        return ShopifyVerifier.builder();
+      case "slack":
+        return SlackVerifier.builder();
+      default:
+        throw new IllegalArgumentException(
+            "scheme must be one of " + String.join(", ", SCHEMES) + ", was '" + scheme + "'");
+    }
+  }
+}
