@@ -1,5 +1,6 @@
 package dev.hookline.examples.quickstart;
 
+import dev.hookline.core.PipelineListener;
 import dev.hookline.core.WebhookHeaders;
 import dev.hookline.testkit.SignedRequest;
 import java.io.PrintWriter;
@@ -64,8 +65,52 @@ public final class QuickStart implements Callable<Integer> {
   @Option(names = "--demo", description = "Send a scripted burst to the running pipeline, print a summary, and exit.")
   private boolean demo;
 
-  /** Creates the command; picocli fills in the options. */
-  public QuickStart() {}
+  private final Lifetime lifetime;
+  private final PipelineListener observer;
+
+  /** Creates the command; picocli fills in the options. Serve mode runs until the JVM shuts down (Ctrl+C). */
+  public QuickStart() {
+    this(Lifetime.UNTIL_SHUTDOWN, new PipelineListener() {});
+  }
+
+  /**
+   * Creates the command with its own lifetime for serve mode and an extra listener, so tests can drive and stop it.
+   *
+   * @param lifetime how long serve mode runs
+   * @param observer observes the pipeline next to the console output
+   */
+  QuickStart(Lifetime lifetime, PipelineListener observer) {
+    this.lifetime = lifetime;
+    this.observer = observer;
+  }
+
+  /** How long serve mode runs once the pipeline is up and the instructions are printed. */
+  @FunctionalInterface
+  interface Lifetime {
+
+    /** Until the JVM shuts down (Ctrl+C, SIGTERM); the shutdown hook closes the pipeline before the JVM exits. */
+    Lifetime UNTIL_SHUTDOWN =
+        pipeline -> {
+          CountDownLatch stopped = new CountDownLatch(1);
+          Runtime.getRuntime()
+              .addShutdownHook(
+                  new Thread(
+                      () -> {
+                        pipeline.close();
+                        stopped.countDown();
+                      },
+                      "hookline-quickstart-shutdown"));
+          stopped.await();
+        };
+
+    /**
+     * Returns when serve mode should stop; the caller then closes the pipeline.
+     *
+     * @param pipeline the running pipeline
+     * @throws InterruptedException when interrupted while waiting
+     */
+    void runWhileServing(LocalPipeline pipeline) throws InterruptedException;
+  }
 
   /**
    * Runs the quick start and exits with its status.
@@ -125,22 +170,14 @@ public final class QuickStart implements Callable<Integer> {
   }
 
   private int serve(PrintWriter out, int httpPort, List<SourceSpec> specs) throws InterruptedException {
-    LocalPipeline pipeline =
-        LocalPipeline.start(host, httpPort, specs, new ExampleHandler(), new ConsoleListener());
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  pipeline.close();
-                  stopped.countDown();
-                },
-                "hookline-quickstart-shutdown"));
-    printBanner(out, pipeline, specs);
-    printCurl(out, pipeline, specs.get(0));
-    out.println("Logs show each webhook as the consumer handles it. Press Ctrl+C to stop.");
-    out.flush();
-    stopped.await();
+    PipelineListener listener = PipelineListener.composite(new ConsoleListener(), observer);
+    try (LocalPipeline pipeline = LocalPipeline.start(host, httpPort, specs, new ExampleHandler(), listener)) {
+      printBanner(out, pipeline, specs);
+      printCurl(out, pipeline, specs.get(0));
+      out.println("Logs show each webhook as the consumer handles it. Press Ctrl+C to stop.");
+      out.flush();
+      lifetime.runWhileServing(pipeline);
+    }
     return 0;
   }
 
