@@ -149,7 +149,8 @@ public final class WebhookProcessor {
       }
       byte[] body = webhook.body();
       try {
-        verifier.verify(webhook.headers(), body);
+        // As of receipt: the replay window counts from when API Gateway took the request, not from now.
+        verifier.verifyAsOf(webhook.headers(), body, webhook.receivedAt());
       } catch (VirtualMachineError e) {
         throw e;
       } catch (Throwable e) {

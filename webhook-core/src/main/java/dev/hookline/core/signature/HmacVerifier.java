@@ -2,6 +2,7 @@ package dev.hookline.core.signature;
 
 import dev.hookline.core.WebhookHeaders;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -104,6 +105,20 @@ public final class HmacVerifier implements SignatureVerifier {
 
   @Override
   public void verify(WebhookHeaders headers, byte[] body) {
+    verifyAt(headers, body, window.nowMillis());
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The signed timestamp is checked against {@code receivedAt} instead of the clock.
+   */
+  @Override
+  public void verifyAsOf(WebhookHeaders headers, byte[] body, Instant receivedAt) {
+    verifyAt(headers, body, receivedAt.toEpochMilli());
+  }
+
+  private void verifyAt(WebhookHeaders headers, byte[] body, long receivedAtMillis) {
     String value = SignatureLists.stripPrefix(HeaderValues.required(headers, signatureHeader), prefix, signatureHeader);
     byte[] signature =
         encoding == Encoding.HEX
@@ -113,7 +128,7 @@ public final class HmacVerifier implements SignatureVerifier {
     byte[] tail = afterBytes;
     if (timestampHeader != null) {
       String timestamp = HeaderValues.required(headers, timestampHeader);
-      window.check(timestamp, timestampHeader);
+      window.check(timestamp, timestampHeader, receivedAtMillis);
       head = render(before, timestamp);
       tail = render(after, timestamp);
     }

@@ -1,6 +1,7 @@
 package dev.hookline.core.signature;
 
 import dev.hookline.core.WebhookHeaders;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -27,6 +28,25 @@ public interface SignatureVerifier {
    *     never sent to the client
    */
   void verify(WebhookHeaders headers, byte[] body);
+
+  /**
+   * Verifies a request as of the moment it was received: a signed timestamp is checked against {@code receivedAt}
+   * instead of the clock. Consumers call this for webhooks whose signature is checked only after queueing (the API
+   * Gateway direct integration), so that a backlog, a retry delay or a redrive hours later does not fail the replay
+   * window. {@code receivedAt} must come from the edge that received the request (API Gateway's request time), never
+   * from the sender; a replayed request then carries the replay's own, late, time and is still refused.
+   *
+   * <p>The default calls {@link #verify(WebhookHeaders, byte[])}: right for schemes that sign no timestamp. Verifiers
+   * with a replay window override it.
+   *
+   * @param headers the request headers
+   * @param body the raw body bytes, exactly as received
+   * @param receivedAt when the request reached the edge
+   * @throws SignatureVerificationException when any check fails
+   */
+  default void verifyAsOf(WebhookHeaders headers, byte[] body, Instant receivedAt) {
+    verify(headers, body);
+  }
 
   /**
    * Returns the provider's delivery id for this request, if the scheme has one (for example {@code webhook-id} or

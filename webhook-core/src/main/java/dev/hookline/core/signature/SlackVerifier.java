@@ -2,6 +2,7 @@ package dev.hookline.core.signature;
 
 import dev.hookline.core.WebhookHeaders;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -49,10 +50,24 @@ public final class SlackVerifier implements SignatureVerifier {
 
   @Override
   public void verify(WebhookHeaders headers, byte[] body) {
+    verifyAt(headers, body, window.nowMillis());
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The signed timestamp is checked against {@code receivedAt} instead of the clock.
+   */
+  @Override
+  public void verifyAsOf(WebhookHeaders headers, byte[] body, Instant receivedAt) {
+    verifyAt(headers, body, receivedAt.toEpochMilli());
+  }
+
+  private void verifyAt(WebhookHeaders headers, byte[] body, long receivedAtMillis) {
     String value = HeaderValues.required(headers, SIGNATURE_HEADER);
     String timestamp = HeaderValues.required(headers, TIMESTAMP_HEADER);
     byte[] signature = Codec.requireHex(SignatureLists.stripPrefix(value, PREFIX, SIGNATURE_HEADER), SIGNATURE_HEADER);
-    window.check(timestamp, TIMESTAMP_HEADER);
+    window.check(timestamp, TIMESTAMP_HEADER, receivedAtMillis);
     byte[] before = ("v0:" + timestamp + ':').getBytes(StandardCharsets.US_ASCII);
     keys.requireMatch(before, body, List.of(signature));
   }

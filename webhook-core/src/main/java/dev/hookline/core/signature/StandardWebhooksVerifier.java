@@ -3,6 +3,7 @@ package dev.hookline.core.signature;
 import dev.hookline.core.WebhookHeaders;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -70,6 +71,20 @@ public final class StandardWebhooksVerifier implements SignatureVerifier {
 
   @Override
   public void verify(WebhookHeaders headers, byte[] body) {
+    verifyAt(headers, body, window.nowMillis());
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The signed timestamp is checked against {@code receivedAt} instead of the clock.
+   */
+  @Override
+  public void verifyAsOf(WebhookHeaders headers, byte[] body, Instant receivedAt) {
+    verifyAt(headers, body, receivedAt.toEpochMilli());
+  }
+
+  private void verifyAt(WebhookHeaders headers, byte[] body, long receivedAtMillis) {
     String id = HeaderValues.requiredAny(headers, ID_HEADER, SVIX_ID);
     String timestamp = HeaderValues.requiredAny(headers, TIMESTAMP_HEADER, SVIX_TIMESTAMP);
     String value = HeaderValues.requiredAny(headers, SIGNATURE_HEADER, SVIX_SIGNATURE);
@@ -88,7 +103,7 @@ public final class StandardWebhooksVerifier implements SignatureVerifier {
         addDecoded(v1a, entry.getValue(), Ed25519Keys.SIGNATURE_LENGTH);
       }
     }
-    window.check(timestamp, TIMESTAMP_HEADER);
+    window.check(timestamp, TIMESTAMP_HEADER, receivedAtMillis);
 
     byte[] before = (id + '.' + timestamp + '.').getBytes(StandardCharsets.UTF_8);
     if (secrets.matchesAny(before, body, v1) || publicKeys.matchesAny(before, body, v1a)) {

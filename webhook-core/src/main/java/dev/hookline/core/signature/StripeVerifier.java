@@ -2,6 +2,7 @@ package dev.hookline.core.signature;
 
 import dev.hookline.core.WebhookHeaders;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,20 @@ public final class StripeVerifier implements SignatureVerifier {
 
   @Override
   public void verify(WebhookHeaders headers, byte[] body) {
+    verifyAt(headers, body, window.nowMillis());
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The signed timestamp is checked against {@code receivedAt} instead of the clock.
+   */
+  @Override
+  public void verifyAsOf(WebhookHeaders headers, byte[] body, Instant receivedAt) {
+    verifyAt(headers, body, receivedAt.toEpochMilli());
+  }
+
+  private void verifyAt(WebhookHeaders headers, byte[] body, long receivedAtMillis) {
     String value = HeaderValues.required(headers, SIGNATURE_HEADER);
     String timestamp = null;
     List<byte[]> signatures = new ArrayList<>(2);
@@ -68,7 +83,7 @@ public final class StripeVerifier implements SignatureVerifier {
     if (signatures.isEmpty()) {
       throw new SignatureVerificationException(SIGNATURE_HEADER + " header malformed: no v1 signature");
     }
-    window.check(timestamp, SIGNATURE_HEADER + " timestamp");
+    window.check(timestamp, SIGNATURE_HEADER + " timestamp", receivedAtMillis);
     byte[] before = (timestamp + '.').getBytes(StandardCharsets.US_ASCII);
     keys.requireMatch(before, body, signatures);
   }

@@ -44,17 +44,24 @@ final class TimestampWindow {
     return tolerance;
   }
 
+  /** Returns the clock's time in epoch milliseconds: the reference for requests verified as they arrive. */
+  long nowMillis() {
+    return clock.millis();
+  }
+
   /**
-   * Parses the signed timestamp and checks it against the clock.
+   * Parses the signed timestamp and checks it against a reference time.
    *
    * @param raw the timestamp text, decimal Unix seconds
    * @param what names the timestamp in failure messages, for example the header name
+   * @param referenceMillis when the request was received, epoch milliseconds ({@link #nowMillis()} for a request
+   *     that is arriving now)
    * @return the parsed seconds
    * @throws SignatureVerificationException when malformed or outside the tolerance
    */
-  long check(String raw, String what) {
+  long check(String raw, String what, long referenceMillis) {
     long seconds = parseSeconds(raw, what);
-    long skewMillis = seconds * 1000 - clock.millis();
+    long skewMillis = seconds * 1000 - referenceMillis;
     if (skewMillis < -toleranceMillis) {
       throw new SignatureVerificationException(what + " outside tolerance: too old");
     }
