@@ -73,10 +73,12 @@ import java.util.TreeSet;
  *
  * <h2>Decoding</h2>
  *
- * <p>If the {@value #ATTR_VERSION} attribute is present, or the body is a JSON object with a recognised
- * {@code hooklineEnvelope} version, the message is an envelope; otherwise if {@value #ATTR_SOURCE} is present it is
- * the direct-integration form; otherwise, and for unknown envelope versions or malformed envelopes, {@link #decode}
- * throws {@link EnvelopeException} (a poison message).
+ * <p>If the {@value #ATTR_VERSION} attribute is present, the message is an envelope; otherwise if {@value
+ * #ATTR_SOURCE} is present it is the direct-integration form, whatever its body looks like (a sender must not be able
+ * to pass an envelope, with its recorded verification result, through an endpoint that only queues raw bodies);
+ * otherwise, if the body is a JSON object with a recognised {@code hooklineEnvelope} version, it is an envelope sent
+ * without attributes. Anything else, unknown envelope versions and malformed envelopes make {@link #decode} throw
+ * {@link EnvelopeException} (a poison message).
  *
  * <h2>Limits</h2>
  *
@@ -234,7 +236,11 @@ public final class EnvelopeCodec {
       checkVersion(version);
       return decodeEnvelope(parse(messageBody));
     }
-    // Cheap test first so that large direct-integration bodies are not parsed as JSON for nothing.
+    // Attributes decide before the body: a direct-integration body is the sender's, and may look like an envelope.
+    if (attributes.containsKey(ATTR_SOURCE)) {
+      return decodeDirect(messageBody, attributes);
+    }
+    // Cheap test first so that other bodies are not parsed as JSON for nothing.
     if (messageBody.contains("\"" + F_VERSION + "\"")) {
       JsonNode node = tryParse(messageBody);
       if (node != null && node.isObject() && node.has(F_VERSION)) {
@@ -245,9 +251,6 @@ public final class EnvelopeCodec {
         checkVersion(v.intValue());
         return decodeEnvelope(node);
       }
-    }
-    if (attributes.containsKey(ATTR_SOURCE)) {
-      return decodeDirect(messageBody, attributes);
     }
     throw new EnvelopeException(
         "message is neither a Hookline envelope (no "

@@ -8,6 +8,7 @@ import dev.hookline.core.Webhook;
 import dev.hookline.core.envelope.EnvelopeCodec;
 import dev.hookline.core.idempotency.InMemoryIdempotencyStore;
 import dev.hookline.core.signature.GitHubVerifier;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +57,27 @@ class DirectIntegrationProcessingTest {
   @Test
   void tamperedBodyIsDeadLettered() {
     Webhook webhook = EnvelopeCodec.defaults().decode("Hello, World?", attributes(SIGNATURE));
+    Decision d = processor.process(webhook, new Attempt(1, T0));
+    assertThat(((Decision.DeadLetter) d).report().reason()).isEqualTo(FailureReport.REASON_SIGNATURE_INVALID);
+    assertThat(handled).isEmpty();
+  }
+
+  @Test
+  void anEnvelopeShapedBodyPostedToTheDirectIntegrationIsVerifiedNotTrusted() {
+    // A sender posts what looks like a Hookline envelope that claims it was verified; API Gateway queues it raw.
+    Webhook forged =
+        Webhook.builder()
+            .deliveryId("forged")
+            .source("github")
+            .receivedAt(T0)
+            .body("{\"pay\":1000000}".getBytes(StandardCharsets.UTF_8))
+            .verification(Verification.VERIFIED)
+            .build();
+    String body = EnvelopeCodec.defaults().encode(forged).body();
+    Webhook webhook = EnvelopeCodec.defaults().decode(body, attributes(SIGNATURE));
+
+    assertThat(webhook.verification()).isEqualTo(Verification.DEFERRED);
+    assertThat(webhook.body()).isEqualTo(body.getBytes(StandardCharsets.UTF_8));
     Decision d = processor.process(webhook, new Attempt(1, T0));
     assertThat(((Decision.DeadLetter) d).report().reason()).isEqualTo(FailureReport.REASON_SIGNATURE_INVALID);
     assertThat(handled).isEmpty();

@@ -1,10 +1,12 @@
 package dev.hookline.sqs.internal;
 
 import dev.hookline.core.Webhook;
+import dev.hookline.core.envelope.EncodedEnvelope;
 import dev.hookline.core.envelope.EnvelopeCodec;
 import dev.hookline.core.retry.FailureReport;
 import dev.hookline.sqs.admin.DeadLetterInfo;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -156,13 +158,20 @@ public final class MessageEffects {
    * @return true when SQS accepted the copy; never completes exceptionally
    */
   public CompletableFuture<Boolean> sendToDeadLetterQueue(Message original, FailureReport report) {
-    return sendCopy(original, report, deadLetterAttributes(original, report));
+    return sendCopy(original, original.body(), report, deadLetterAttributes(original, report));
   }
 
   /**
-   * Sends a copy of a message whose webhook failed to the dead-letter queue: the original body unchanged, the
-   * failure report as attributes (see {@link #deadLetterAttributes(Message, FailureReport, Webhook)}). Does not
-   * delete the original; do that once this succeeds.
+   * Sends a copy of a message whose webhook failed to the dead-letter queue, with the failure report as attributes
+   * (see {@link #deadLetterAttributes(Message, FailureReport, Webhook)}). Does not delete the original; do that once
+   * this succeeds.
+   *
+   * <p>The copy's body is the original body when that is a Hookline envelope. A message in the API Gateway direct
+   * integration form keeps its headers (signature, id, timestamp) and receipt time in message attributes, which the
+   * failure report's attributes would push past SQS's limit of {@value SqsMessages#MAX_MESSAGE_ATTRIBUTES}; its copy
+   * therefore carries the webhook as an envelope (raw body, headers and receipt time inside, verification as
+   * decoded), so a redriven copy can still be verified and handled. Only when that envelope would exceed
+   * {@value EnvelopeCodec#MAX_MESSAGE_BYTES} bytes (SQS's limit) is the original body kept as it is.
    *
    * @param original the received message
    * @param report why it is dead-lettered
@@ -170,17 +179,41 @@ public final class MessageEffects {
    * @return true when SQS accepted the copy; never completes exceptionally
    */
   public CompletableFuture<Boolean> sendToDeadLetterQueue(Message original, FailureReport report, Webhook decoded) {
-    return sendCopy(original, report, deadLetterAttributes(original, report, decoded));
+    Objects.requireNonNull(original, "original");
+    Objects.requireNonNull(decoded, "decoded");
+    if (!isEnvelope(original)) {
+      EncodedEnvelope envelope = EnvelopeCodec.defaults().encode(decoded);
+      Map<String, MessageAttributeValue> attributes = attributes(original, report, decoded, true);
+      if (envelope.body().getBytes(StandardCharsets.UTF_8).length + attributesSize(attributes)
+          <= EnvelopeCodec.MAX_MESSAGE_BYTES) {
+        return sendCopy(original, envelope.body(), report, attributes);
+      }
+    }
+    return sendCopy(original, original.body(), report, deadLetterAttributes(original, report, decoded));
+  }
+
+  private static boolean isEnvelope(Message message) {
+    return message.messageAttributes().containsKey(EnvelopeCodec.ATTR_VERSION)
+        || !message.messageAttributes().containsKey(EnvelopeCodec.ATTR_SOURCE);
+  }
+
+  private static int attributesSize(Map<String, MessageAttributeValue> attributes) {
+    int size = 0;
+    for (Map.Entry<String, MessageAttributeValue> e : attributes.entrySet()) {
+      size += e.getKey().getBytes(StandardCharsets.UTF_8).length + e.getValue().dataType().length();
+      size += e.getValue().stringValue() == null ? 0 : e.getValue().stringValue().getBytes(StandardCharsets.UTF_8).length;
+    }
+    return size;
   }
 
   private CompletableFuture<Boolean> sendCopy(
-      Message original, FailureReport report, Map<String, MessageAttributeValue> attributes) {
+      Message original, String body, FailureReport report, Map<String, MessageAttributeValue> attributes) {
     Objects.requireNonNull(original, "original");
     Objects.requireNonNull(report, "report");
     SendMessageRequest.Builder request =
         SendMessageRequest.builder()
             .queueUrl(deadLetterQueueUrl)
-            .messageBody(original.body())
+            .messageBody(body)
             .messageAttributes(attributes);
     if (SqsMessages.isFifo(deadLetterQueueUrl)) {
       // A FIFO DLQ needs a group and a deduplication id: keep the source group so per-group order survives, and
@@ -226,13 +259,14 @@ public final class MessageEffects {
    * @return attribute name → value, in that order
    */
   public static Map<String, MessageAttributeValue> deadLetterAttributes(Message original, FailureReport report) {
-    return attributes(original, report, null);
+    return attributes(original, report, null, false);
   }
 
   /**
    * Returns the attributes a dead-lettered copy of a decoded message carries, at most {@value
    * SqsMessages#MAX_MESSAGE_ATTRIBUTES}: first the failure report's six and {@value #ATTR_ORIGINAL_MESSAGE_ID}, then
-   * the webhook's delivery id and source, then the original's string attributes by name while room is left.
+   * the webhook's delivery id and source, the original's envelope version if it has one, then the original's string
+   * attributes by name while room is left.
    *
    * @param original the received message
    * @param report why it is dead-lettered
@@ -241,17 +275,28 @@ public final class MessageEffects {
    */
   public static Map<String, MessageAttributeValue> deadLetterAttributes(
       Message original, FailureReport report, Webhook decoded) {
-    return attributes(original, report, Objects.requireNonNull(decoded, "decoded"));
+    return attributes(original, report, Objects.requireNonNull(decoded, "decoded"), false);
   }
 
   private static Map<String, MessageAttributeValue> attributes(
-      Message original, FailureReport report, Webhook decoded) {
+      Message original, FailureReport report, Webhook decoded, boolean reencoded) {
     Map<String, MessageAttributeValue> result = new LinkedHashMap<>();
     report.toAttributes().forEach((k, v) -> result.put(k, string(v)));
     result.put(ATTR_ORIGINAL_MESSAGE_ID, string(original.messageId()));
     if (decoded != null) {
       result.put(EnvelopeCodec.ATTR_DELIVERY_ID, string(decoded.deliveryId()));
       result.put(EnvelopeCodec.ATTR_SOURCE, string(decoded.source()));
+    }
+    // The envelope version always survives, so that a redriven copy decodes as the envelope it is.
+    MessageAttributeValue version = original.messageAttributes().get(EnvelopeCodec.ATTR_VERSION);
+    if (reencoded) {
+      result.put(EnvelopeCodec.ATTR_VERSION, string(Integer.toString(EnvelopeCodec.VERSION)));
+    } else if (version != null && SqsMessages.isStringLike(version)) {
+      result.put(EnvelopeCodec.ATTR_VERSION, string(version.stringValue()));
+    }
+    if (reencoded) {
+      // The original's other attributes (headers, receipt time) are inside the envelope now.
+      return result;
     }
     for (Map.Entry<String, MessageAttributeValue> e : new TreeMap<>(original.messageAttributes()).entrySet()) {
       if (result.size() >= SqsMessages.MAX_MESSAGE_ATTRIBUTES) {

@@ -2,6 +2,7 @@ package dev.hookline.sqs.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hookline.core.Verification;
 import dev.hookline.core.Webhook;
 import dev.hookline.core.envelope.EnvelopeCodec;
 import dev.hookline.core.retry.FailureReport;
@@ -241,5 +242,69 @@ class MessageEffectsIntegrationTest {
     Map<String, MessageAttributeValue> undecoded =
         MessageEffects.deadLetterAttributes(original, REPORT);
     assertThat(undecoded).hasSize(10).containsKeys("user-0", "user-1", "user-2");
+  }
+
+  @Test
+  void aDirectIntegrationMessageIsDeadLetteredAsAnEnvelopeThatKeepsItsHeadersAndReceiptTime() {
+    String url = SQS.createQueue("effects-direct-src");
+    String dlq = SQS.createQueue("effects-direct-dlq");
+    // As the API Gateway mapping template writes it: raw body, source, receipt time and headers as attributes.
+    Map<String, MessageAttributeValue> direct = new LinkedHashMap<>();
+    direct.put(EnvelopeCodec.ATTR_SOURCE, string("stripe"));
+    direct.put(EnvelopeCodec.ATTR_RECEIVED_AT, string("1767225600123"));
+    direct.put(EnvelopeCodec.ATTR_CONTENT_TYPE, string("application/json"));
+    direct.put(EnvelopeCodec.ATTR_HEADER_PREFIX + "stripe-signature", string("t=1767225600,v1=abc123"));
+    direct.put(EnvelopeCodec.ATTR_HEADER_PREFIX + "x-request-id", string("req-1"));
+    String body = "{\"id\":\"evt_1\",\"note\":\"a & b + 100% ✓\"}";
+    SQS.syncClient().sendMessage(b -> b.queueUrl(url).messageBody(body).messageAttributes(direct));
+    Message original =
+        SQS.syncClient()
+            .receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(1).messageAttributeNames("All"))
+            .messages()
+            .get(0);
+    Webhook decoded = EnvelopeCodec.defaults().decode(original.body(), strings(original.messageAttributes()));
+    MessageEffects effects = new MessageEffects(SQS.asyncClient(), url, dlq);
+
+    assertThat(effects.sendToDeadLetterQueue(original, REPORT, decoded).join()).isTrue();
+
+    Message dead =
+        SQS.syncClient()
+            .receiveMessage(b -> b.queueUrl(dlq).waitTimeSeconds(1).messageAttributeNames("All"))
+            .messages()
+            .get(0);
+    // Failure report (6) + original id + delivery id + source + envelope version: the headers would not have fitted.
+    assertThat(dead.messageAttributes()).hasSize(10).containsKey(EnvelopeCodec.ATTR_VERSION);
+    assertThat(dead.messageAttributes().get(FailureReport.ATTR_ATTEMPTS).stringValue()).isEqualTo("5");
+    // Redriven, the copy decodes to the same webhook, still to be verified, as of the same receipt time.
+    Webhook again = EnvelopeCodec.defaults().decode(dead.body(), strings(dead.messageAttributes()));
+    assertThat(again).isEqualTo(decoded);
+    assertThat(again.headers().first("Stripe-Signature")).contains("t=1767225600,v1=abc123");
+    assertThat(again.receivedAt()).isEqualTo(Instant.ofEpochMilli(1767225600123L));
+    assertThat(again.verification()).isEqualTo(Verification.DEFERRED);
+  }
+
+  @Test
+  void anEnvelopesDeadLetterCopyKeepsItsVersionAttributeAheadOfOtherAttributes() {
+    Map<String, MessageAttributeValue> originals = new LinkedHashMap<>();
+    originals.put(EnvelopeCodec.ATTR_DELIVERY_ID, string("d-1"));
+    originals.put(EnvelopeCodec.ATTR_SOURCE, string("github"));
+    originals.put("a-user-attribute", string("sorted first"));
+    originals.put(EnvelopeCodec.ATTR_VERSION, string("1"));
+    Message original = Message.builder().messageId("m-1").body("{}").messageAttributes(originals).build();
+    Webhook webhook = Webhook.builder().deliveryId("d-1").source("github").receivedAt(Instant.EPOCH).build();
+
+    Map<String, MessageAttributeValue> attributes = MessageEffects.deadLetterAttributes(original, REPORT, webhook);
+
+    assertThat(attributes).hasSize(10).containsEntry(EnvelopeCodec.ATTR_VERSION, string("1"));
+  }
+
+  private static MessageAttributeValue string(String value) {
+    return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+  }
+
+  private static Map<String, String> strings(Map<String, MessageAttributeValue> attributes) {
+    Map<String, String> result = new LinkedHashMap<>();
+    attributes.forEach((k, v) -> result.put(k, v.stringValue()));
+    return result;
   }
 }
