@@ -57,6 +57,8 @@ class WebhookApplicationIntegrationTest {
     registry.add("hookline.endpoint", () -> SQS.server().endpoint().toString());
     registry.add("hookline.queue-url", () -> queues().queueUrl());
     registry.add("hookline.dlq-url", () -> queues().dlqUrl());
+    // application.yml's github source has no default secret (startup fails without one); give it one here.
+    registry.add("hookline.sources.github.secret", () -> "github-test-secret");
     registry.add("hookline.sources.demo.scheme", () -> "standard-webhooks");
     registry.add("hookline.sources.demo.secret", () -> SECRET);
     registry.add("hookline.sources.slack.scheme", () -> "slack");
