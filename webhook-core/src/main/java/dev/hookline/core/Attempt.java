@@ -6,6 +6,8 @@ import java.util.Objects;
 /**
  * Which attempt at handling a message this is.
  *
+ * <p>Thread-safety: immutable and thread-safe.
+ *
  * @param number the attempt number, from 1 (on SQS: {@code ApproximateReceiveCount})
  * @param firstReceivedAt when the message was first received from the queue (on SQS:
  *     {@code ApproximateFirstReceiveTimestamp}); retry delays are bounded from it

@@ -5,6 +5,9 @@ package dev.hookline.core;
  *
  * <p>{@link #retryable()} says whether the same operation may succeed if tried again (a throttled or unavailable
  * queue) or never will (a missing queue, an oversized payload). Causes are always kept.
+ *
+ * <p>Thread-safety: its fields are final and {@code Throwable}'s own mutators are synchronized, so an instance may
+ * be shared between threads once published.
  */
 public class HooklineException extends RuntimeException {
 

@@ -3,6 +3,9 @@ package dev.hookline.core;
 /**
  * A webhook (or the envelope around it) is larger than a limit allows: the source's body limit or the queue's
  * message size limit. The receiver answers 413. Never retryable: the same bytes will not fit next time.
+ *
+ * <p>Thread-safety: its fields are final; like every {@link HooklineException}, it may be shared between threads once
+ * published.
  */
 public final class PayloadTooLargeException extends HooklineException {
 

@@ -3,6 +3,9 @@ package dev.hookline.core;
 /**
  * Thrown by a {@link WebhookHandler} when retrying cannot help (for example the payload is invalid for your domain):
  * the message goes to the dead-letter queue at once, with this exception's message as the reason.
+ *
+ * <p>Thread-safety: it adds no state; like every {@link HooklineException}, it may be shared between threads once
+ * published.
  */
 public class PermanentFailureException extends HooklineException {
 

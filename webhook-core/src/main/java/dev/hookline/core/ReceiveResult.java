@@ -10,6 +10,8 @@ import java.util.Optional;
  *
  * <p>Transports turn it into a response with {@link #status()}, {@code Retry-After} from
  * {@link Rejected#retryAfter()} and a small JSON body from {@link #toJson()}.
+ *
+ * <p>Thread-safety: both cases are records of immutable values, so immutable and thread-safe.
  */
 public sealed interface ReceiveResult permits ReceiveResult.Accepted, ReceiveResult.Rejected {
 

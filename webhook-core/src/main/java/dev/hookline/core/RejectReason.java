@@ -4,6 +4,8 @@ package dev.hookline.core;
  * Why the receiver refused a request: a stable code for clients and metrics, and the HTTP status it maps to.
  *
  * <p>The codes are part of the API: dashboards and alerts may match on them.
+ *
+ * <p>Thread-safety: immutable and thread-safe.
  */
 public enum RejectReason {
   /** 400: the request is malformed (for example a required header is missing or the body cannot be parsed). */

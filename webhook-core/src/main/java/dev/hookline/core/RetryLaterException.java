@@ -6,6 +6,9 @@ import java.util.Objects;
 /**
  * Thrown by a {@link WebhookHandler} to retry after a delay it chooses (for example a downstream API's
  * {@code Retry-After}) instead of the retry policy's backoff. The attempt still counts toward the maximum.
+ *
+ * <p>Thread-safety: its fields are final; like every {@link HooklineException}, it may be shared between threads once
+ * published.
  */
 public class RetryLaterException extends HooklineException {
 

@@ -3,6 +3,9 @@ package dev.hookline.core;
 /**
  * A {@link WebhookSink} refused a webhook because too many are already pending. The receiver answers 429 with
  * {@code Retry-After}, so the sender tries again later. Always retryable.
+ *
+ * <p>Thread-safety: it adds no state; like every {@link HooklineException}, it may be shared between threads once
+ * published.
  */
 public final class SinkOverCapacityException extends HooklineException {
 

@@ -6,6 +6,8 @@ package dev.hookline.core;
  * <p>The receiver records it on the {@link Webhook} and the envelope carries it to the consumer, which uses it to
  * decide whether it must verify again (for messages that an API Gateway direct integration wrote, no code ran at the
  * edge).
+ *
+ * <p>Thread-safety: immutable and thread-safe.
  */
 public enum Verification {
   /** The source's {@code SignatureVerifier} accepted the signature at the edge. */

@@ -5,6 +5,9 @@ import dev.hookline.core.HooklineException;
 /**
  * A signature or timestamp check failed. The message names which check (for a DEBUG log); the receiver never sends it
  * to the client, which only learns 401. Never retryable. Messages never contain secrets or full signatures.
+ *
+ * <p>Thread-safety: it adds no state; like every {@link HooklineException}, it may be shared between threads once
+ * published.
  */
 public final class SignatureVerificationException extends HooklineException {
 

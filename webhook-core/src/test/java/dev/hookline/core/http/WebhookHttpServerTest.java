@@ -7,7 +7,11 @@ import dev.hookline.core.InMemoryWebhookSink;
 import dev.hookline.core.SinkOverCapacityException;
 import dev.hookline.core.TestHmacVerifier;
 import dev.hookline.core.WebhookReceiver;
+import dev.hookline.core.WebhookHeaders;
 import dev.hookline.core.WebhookSource;
+import dev.hookline.core.signature.SignatureVerificationException;
+import dev.hookline.core.signature.SignatureVerifier;
+import dev.hookline.core.signature.StandardWebhooksVerifier;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,16 +23,25 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +51,8 @@ class WebhookHttpServerTest {
   private static final int LIMIT = 1024;
   private static final Duration SHORT_BUDGET = Duration.ofMillis(300);
   private static final byte[] BODY = "{\"zen\":\"Keep it logically awesome.\"}".getBytes(StandardCharsets.UTF_8);
+  // The Standard Webhooks libraries' test secret; standardSignature signs with it apart from the verifier.
+  private static final String WHSEC = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
   private final TestHmacVerifier verifier = new TestHmacVerifier("it-secret");
   private final InMemoryWebhookSink sink = InMemoryWebhookSink.create();
@@ -130,6 +145,81 @@ class WebhookHttpServerTest {
     assertJsonRejection(response, 401, "invalid_signature");
     assertThat(response.body()).contains(WebhookReceiver.SIGNATURE_FAILED).doesNotContain("mismatch");
     assertThat(sink.webhooks()).isEmpty();
+  }
+
+  @Test
+  void staleOrFutureSignedTimestampIs401WithTheSameResponseAsABadSignature() throws Exception {
+    long now = 1_700_000_000L;
+    SignatureVerifier standard =
+        StandardWebhooksVerifier.builder()
+            .addSecret(WHSEC)
+            .clock(Clock.fixed(Instant.ofEpochSecond(now), ZoneOffset.UTC))
+            .build(); // default tolerance: 5 minutes either way
+    WebhookHttpServer server =
+        start(r -> r.addSource(WebhookSource.builder().name("standard").verifier(standard).build()), s -> {});
+    long stale = now - Duration.ofMinutes(6).toSeconds();
+    long future = now + Duration.ofMinutes(6).toSeconds();
+
+    // The oracle signs correctly: a fresh request passes, and the stale one fails only on its timestamp.
+    assertThat(send(standardPost(server, "msg_fresh", now, standardSignature("msg_fresh", now))).statusCode())
+        .isEqualTo(202);
+    assertThatThrownBy(() -> standard.verify(standardHeaders("msg_stale", stale), BODY))
+        .isInstanceOf(SignatureVerificationException.class)
+        .hasMessage("webhook-timestamp outside tolerance: too old");
+
+    HttpResponse<String> staleResponse =
+        send(standardPost(server, "msg_stale", stale, standardSignature("msg_stale", stale)));
+    HttpResponse<String> futureResponse =
+        send(standardPost(server, "msg_future", future, standardSignature("msg_future", future)));
+    HttpResponse<String> forged =
+        send(standardPost(server, "msg_forged", now, "v1," + Base64.getEncoder().encodeToString(new byte[32])));
+
+    assertJsonRejection(forged, 401, "invalid_signature");
+    for (HttpResponse<String> response : List.of(staleResponse, futureResponse)) {
+      assertJsonRejection(response, 401, "invalid_signature");
+      // Nothing tells a stale timestamp from a bad signature: same body, same headers (but the date).
+      assertThat(response.body()).isEqualTo(forged.body()).doesNotContainIgnoringCase("timestamp");
+      assertThat(response.body()).doesNotContainIgnoringCase("tolerance").doesNotContainIgnoringCase("old");
+      assertThat(withoutDate(response.headers().map())).isEqualTo(withoutDate(forged.headers().map()));
+    }
+    assertThat(sink.webhooks()).extracting(w -> w.deliveryId()).containsExactly("msg_fresh");
+  }
+
+  private static String standardSignature(String id, long timestamp) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(Base64.getDecoder().decode(WHSEC.substring("whsec_".length())), "HmacSHA256"));
+      mac.update((id + "." + timestamp + ".").getBytes(StandardCharsets.UTF_8));
+      return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(BODY));
+    } catch (GeneralSecurityException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static WebhookHeaders standardHeaders(String id, long timestamp) {
+    return WebhookHeaders.builder()
+        .add("webhook-id", id)
+        .add("webhook-timestamp", Long.toString(timestamp))
+        .add("webhook-signature", standardSignature(id, timestamp))
+        .build();
+  }
+
+  private static HttpRequest standardPost(WebhookHttpServer server, String id, long timestamp, String signature) {
+    return HttpRequest.newBuilder(uri(server, "/webhooks/standard"))
+        .timeout(Duration.ofSeconds(10))
+        .header("Content-Type", "application/json")
+        .header("webhook-id", id)
+        .header("webhook-timestamp", Long.toString(timestamp))
+        .header("webhook-signature", signature)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(BODY))
+        .build();
+  }
+
+  private static Map<String, List<String>> withoutDate(Map<String, List<String>> headers) {
+    Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    copy.putAll(headers);
+    copy.remove("date");
+    return copy;
   }
 
   @Test

@@ -21,50 +21,73 @@ class ProcessingPolicyTest {
   // SQS: the visibility timeout can be at most 12 hours (43,200 s) (ChangeMessageVisibility API reference).
   private static final Duration TWELVE_HOURS = Duration.ofSeconds(43_200);
 
-  private static final ProcessingPolicy POLICY =
-      ProcessingPolicy.of(
-          RetryPolicy.builder().maxAttempts(3).backoff(attempt -> Duration.ofSeconds(10L * attempt)).build());
+  private static final Backoff LINEAR = attempt -> Duration.ofSeconds(10L * attempt);
+  // A custom Backoff may misbehave; the policy treats a null or negative delay as "retry at once".
+  private static final Backoff NULL_DELAY = attempt -> null;
+  private static final Backoff NEGATIVE_DELAY = attempt -> Duration.ofSeconds(-5);
+
+  private static final ProcessingPolicy POLICY = policy(LINEAR);
+
+  private static ProcessingPolicy policy(Backoff backoff) {
+    return ProcessingPolicy.of(RetryPolicy.builder().maxAttempts(3).backoff(backoff).build());
+  }
 
   static Stream<Arguments> table() {
     Exception io = new IOException("down");
     return Stream.of(
-        // name, attempt, outcome, elapsed since first receipt, expected kind, expected reason or delay
-        Arguments.of("success", 1, Outcome.success(), Duration.ZERO, "ack", null),
-        Arguments.of("success on last attempt", 3, Outcome.success(), Duration.ZERO, "ack", null),
-        Arguments.of("success after the budget", 2, Outcome.success(), TWELVE_HOURS.plusHours(1), "ack", null),
-        Arguments.of("failure retries with backoff", 1, Outcome.failure(io), Duration.ZERO, "retry", Duration.ofSeconds(10)),
-        Arguments.of("second failure", 2, Outcome.failure(io), Duration.ofMinutes(1), "retry", Duration.ofSeconds(20)),
-        Arguments.of("last attempt", 3, Outcome.failure(io), Duration.ZERO, "dead", "attempts_exhausted"),
-        Arguments.of("beyond the last attempt", 7, Outcome.failure(io), Duration.ZERO, "dead", "attempts_exhausted"),
-        Arguments.of("permanent at once", 1, Outcome.failure(new PermanentFailureException("bad")), Duration.ZERO,
-            "dead", "permanent_failure"),
-        Arguments.of("retry later uses its delay", 1,
+        // name, backoff, attempt, outcome, elapsed since first receipt, expected kind, expected reason or delay
+        Arguments.of("success", LINEAR, 1, Outcome.success(), Duration.ZERO, "ack", null),
+        Arguments.of("success on last attempt", LINEAR, 3, Outcome.success(), Duration.ZERO, "ack", null),
+        Arguments.of("success after the budget", LINEAR, 2, Outcome.success(), TWELVE_HOURS.plusHours(1), "ack",
+            null),
+        Arguments.of("failure retries with backoff", LINEAR, 1, Outcome.failure(io), Duration.ZERO, "retry",
+            Duration.ofSeconds(10)),
+        Arguments.of("second failure", LINEAR, 2, Outcome.failure(io), Duration.ofMinutes(1), "retry",
+            Duration.ofSeconds(20)),
+        Arguments.of("last attempt", LINEAR, 3, Outcome.failure(io), Duration.ZERO, "dead", "attempts_exhausted"),
+        Arguments.of("beyond the last attempt", LINEAR, 7, Outcome.failure(io), Duration.ZERO, "dead",
+            "attempts_exhausted"),
+        Arguments.of("permanent at once", LINEAR, 1, Outcome.failure(new PermanentFailureException("bad")),
+            Duration.ZERO, "dead", "permanent_failure"),
+        Arguments.of("retry later uses its delay", LINEAR, 1,
             Outcome.failure(new RetryLaterException("429", Duration.ofMinutes(7))), Duration.ZERO,
             "retry", Duration.ofMinutes(7)),
-        Arguments.of("retry later capped by the budget", 1,
+        Arguments.of("retry later capped by the budget", LINEAR, 1,
             Outcome.failure(new RetryLaterException("429", Duration.ofHours(20))), Duration.ofHours(2),
             "retry", Duration.ofHours(10)),
-        Arguments.of("retry later on the last attempt", 3,
+        Arguments.of("retry later on the last attempt", LINEAR, 3,
             Outcome.failure(new RetryLaterException("429", Duration.ofSeconds(1))), Duration.ZERO,
             "dead", "attempts_exhausted"),
-        Arguments.of("backoff capped by the budget", 1, Outcome.failure(io), TWELVE_HOURS.minusSeconds(4),
+        Arguments.of("backoff capped by the budget", LINEAR, 1, Outcome.failure(io), TWELVE_HOURS.minusSeconds(4),
             "retry", Duration.ofSeconds(4)),
-        Arguments.of("budget rounded down to whole seconds", 1, Outcome.failure(io),
+        Arguments.of("budget rounded down to whole seconds", LINEAR, 1, Outcome.failure(io),
             TWELVE_HOURS.minusMillis(4500), "retry", Duration.ofSeconds(4)),
-        Arguments.of("less than a second left", 1, Outcome.failure(io), TWELVE_HOURS.minusMillis(999),
+        Arguments.of("less than a second left", LINEAR, 1, Outcome.failure(io), TWELVE_HOURS.minusMillis(999),
             "dead", "time_budget_exhausted"),
-        Arguments.of("budget used up", 1, Outcome.failure(io), TWELVE_HOURS, "dead", "time_budget_exhausted"),
-        Arguments.of("past the budget", 2, Outcome.failure(io), TWELVE_HOURS.plusHours(1), "dead",
+        Arguments.of("budget used up", LINEAR, 1, Outcome.failure(io), TWELVE_HOURS, "dead",
             "time_budget_exhausted"),
-        Arguments.of("error is a failure too", 1, Outcome.failure(new AssertionError("x")), Duration.ZERO, "retry",
-            Duration.ofSeconds(10)));
+        Arguments.of("past the budget", LINEAR, 2, Outcome.failure(io), TWELVE_HOURS.plusHours(1), "dead",
+            "time_budget_exhausted"),
+        Arguments.of("error is a failure too", LINEAR, 1, Outcome.failure(new AssertionError("x")), Duration.ZERO,
+            "retry", Duration.ofSeconds(10)),
+        Arguments.of("null backoff delay retries at once", NULL_DELAY, 1, Outcome.failure(io), Duration.ZERO,
+            "retry", Duration.ZERO),
+        Arguments.of("negative backoff delay retries at once", NEGATIVE_DELAY, 2, Outcome.failure(io),
+            Duration.ofMinutes(1), "retry", Duration.ZERO),
+        Arguments.of("null backoff delay near the budget", NULL_DELAY, 1, Outcome.failure(io),
+            TWELVE_HOURS.minusSeconds(4), "retry", Duration.ZERO),
+        Arguments.of("negative backoff delay with the budget used up", NEGATIVE_DELAY, 1, Outcome.failure(io),
+            TWELVE_HOURS, "dead", "time_budget_exhausted"),
+        Arguments.of("null backoff delay on the last attempt", NULL_DELAY, 3, Outcome.failure(io), Duration.ZERO,
+            "dead", "attempts_exhausted"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("table")
-  void decides(String name, int number, Outcome outcome, Duration elapsed, String kind, Object expected) {
+  void decides(
+      String name, Backoff backoff, int number, Outcome outcome, Duration elapsed, String kind, Object expected) {
     Instant now = FIRST.plus(elapsed);
-    Decision d = POLICY.decide(new Attempt(number, FIRST), outcome, now);
+    Decision d = policy(backoff).decide(new Attempt(number, FIRST), outcome, now);
     switch (kind) {
       case "ack" -> {
         assertThat(d).isEqualTo(new Decision.Ack(false));
