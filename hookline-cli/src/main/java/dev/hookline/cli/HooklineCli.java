@@ -10,6 +10,8 @@ import picocli.CommandLine.ScopeType;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClientBuilder;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 
@@ -96,6 +98,20 @@ public final class HooklineCli implements Runnable {
     SqsClientBuilder b = SqsClient.builder();
     if (endpoint != null) {
       b.endpointOverride(endpoint);
+    }
+    b.region(resolveRegion());
+    return b.build();
+  }
+
+  /**
+   * Builds a CloudWatch client in the region of the global options; the caller closes it.
+   *
+   * @param endpointOverride the CloudWatch endpoint, or null for AWS's
+   */
+  CloudWatchClient cloudWatchClient(URI endpointOverride) {
+    CloudWatchClientBuilder b = CloudWatchClient.builder();
+    if (endpointOverride != null) {
+      b.endpointOverride(endpointOverride);
     }
     b.region(resolveRegion());
     return b.build();

@@ -10,12 +10,17 @@ import dev.hookline.core.WebhookSource;
 import dev.hookline.core.envelope.EnvelopeCodec;
 import dev.hookline.core.http.WebhookHttpServer;
 import dev.hookline.core.retry.FailureReport;
+import dev.hookline.core.Webhook;
 import dev.hookline.core.signature.GitHubVerifier;
+import dev.hookline.core.signature.SignatureVerifiers;
+import dev.hookline.sqs.admin.CloudWatchStub;
 import dev.hookline.sqs.admin.DeadLetterInfo;
 import dev.hookline.testkit.Await;
 import dev.hookline.testkit.ElasticMqExtension;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
@@ -97,6 +103,7 @@ class HooklineCliIntegrationTest {
       assertThat(r.out()).contains("Usage:");
     }
     assertThat(run("--help").out()).contains("Exit codes:");
+    assertThat(run("queues", "ensure", "--help").out()).contains("--alarm", "--alarm-period", "--alarm-sns-arn");
     // The option's help lists the completion candidates (wrapped at 80 columns).
     assertThat(run("send-test", "--help").out().replaceAll("\\s+", " "))
         .contains("Signature scheme: standard-webhooks, github, stripe, shopify, slack.");
@@ -211,6 +218,141 @@ class HooklineCliIntegrationTest {
     Run invalid = sqs("queues", "ensure", "--queue", name, "--max-receive-count", "3", "--max-attempts", "5");
     assertThat(invalid.exit()).isEqualTo(HooklineCli.EXIT_USAGE);
     assertThat(invalid.err()).contains("maxReceiveCount");
+  }
+
+  @Test
+  void dlqRedriveWithFailedMessagesExitsOneAndKeepsThem() {
+    String dlq = SQS.createQueue("cli-redrive-fail-dlq");
+    dead(dlq, "f-1", "stripe", "handler_failed");
+    dead(dlq, "f-2", "stripe", "handler_failed");
+    // A target URL that names no queue: every send fails, so nothing may be deleted from the DLQ.
+    String missing = dlq.substring(0, dlq.lastIndexOf('/') + 1) + "no-such-queue-" + System.nanoTime();
+
+    Run r = sqs("dlq", "redrive", "--dlq", dlq, "--to", missing, "--source", "stripe");
+
+    assertThat(r.exit()).as(r.err()).isEqualTo(HooklineCli.EXIT_FAILED);
+    assertThat(r.out()).contains("moved: 0, skipped: 0, failed: 2");
+    assertThat(r.out().lines().filter(l -> l.startsWith("failed: ") && !l.contains(","))).hasSize(2);
+    List<Message> kept = new ArrayList<>();
+    Await.until(java.time.Duration.ofSeconds(10), () -> {
+      kept.addAll(Await.drain(SQS.syncClient(), dlq));
+      return kept.size() == 2;
+    });
+    assertThat(kept)
+        .extracting(m -> m.messageAttributes().get(EnvelopeCodec.ATTR_DELIVERY_ID).stringValue())
+        .containsExactlyInAnyOrder("f-1", "f-2");
+  }
+
+  @Test
+  void queuesEnsureWithAlarmPutsTheDlqAlarm() throws Exception {
+    String name = "cli-alarm-" + System.nanoTime();
+    String topic = "arn:aws:sns:us-east-1:123456789012:oncall";
+    try (CloudWatchStub cloudWatch = new CloudWatchStub()) {
+      String endpoint = cloudWatch.endpoint().toString();
+
+      Run first =
+          sqs("queues", "ensure", "--queue", name, "--alarm", "--alarm-period", "PT5M", "--alarm-sns-arn", topic,
+              "--cloudwatch-endpoint", endpoint);
+      Run second = sqs("queues", "ensure", "--queue", name, "--alarm", "--cloudwatch-endpoint", endpoint);
+
+      assertThat(first.exit()).as(first.err()).isZero();
+      assertThat(first.out()).contains("alarm: " + name + "-dlq-not-empty");
+      assertThat(second.exit()).as(second.err()).isZero();
+      assertThat(second.out()).contains("created: none", "alarm: " + name + "-dlq-not-empty");
+      assertThat(cloudWatch.requests()).hasSize(2);
+      assertThat(cloudWatch.requests().get(0).body())
+          .containsEntry("AlarmName", name + "-dlq-not-empty")
+          .containsEntry("Dimensions", List.of(Map.of("Name", "QueueName", "Value", name + "-dlq")))
+          .containsEntry("Period", 300L)
+          .containsEntry("AlarmActions", List.of(topic));
+      // The second run had neither option: the alarm was put back to the defaults.
+      assertThat(cloudWatch.alarms().get(name + "-dlq-not-empty"))
+          .containsEntry("Period", 60L)
+          .containsEntry("AlarmActions", List.of());
+    }
+  }
+
+  @Test
+  void queuesEnsureAlarmErrorsExitTwoOrOne() throws Exception {
+    String name = "cli-alarm-bad-" + System.nanoTime();
+    try (CloudWatchStub cloudWatch = new CloudWatchStub()) {
+      String endpoint = cloudWatch.endpoint().toString();
+
+      Run withoutAlarm = sqs("queues", "ensure", "--queue", name, "--alarm-period", "PT5M");
+      Run badPeriod =
+          sqs("queues", "ensure", "--queue", name, "--alarm", "--alarm-period", "PT90S", "--cloudwatch-endpoint",
+              endpoint);
+      Run badArn =
+          sqs("queues", "ensure", "--queue", name, "--alarm", "--alarm-sns-arn", "oncall", "--cloudwatch-endpoint",
+              endpoint);
+      Run notADuration = sqs("queues", "ensure", "--queue", name, "--alarm", "--alarm-period", "5 minutes");
+
+      assertThat(withoutAlarm.exit()).isEqualTo(HooklineCli.EXIT_USAGE);
+      assertThat(withoutAlarm.err()).contains("need --alarm");
+      assertThat(badPeriod.exit()).isEqualTo(HooklineCli.EXIT_USAGE);
+      assertThat(badPeriod.err()).contains("dlqAlarm.period must be a positive whole number of minutes");
+      assertThat(badArn.exit()).isEqualTo(HooklineCli.EXIT_USAGE);
+      assertThat(badArn.err()).contains("dlqAlarm.actionArn");
+      assertThat(notADuration.exit()).isEqualTo(HooklineCli.EXIT_USAGE);
+      // Usage errors change nothing.
+      assertThat(cloudWatch.requests()).isEmpty();
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> SQS.syncClient().getQueueUrl(b -> b.queueName(name)))
+          .isInstanceOf(QueueDoesNotExistException.class);
+    }
+    // CloudWatch unreachable (the stub is closed): an AWS error, exit 1; running again once it is back completes.
+    URI closed;
+    try (CloudWatchStub gone = new CloudWatchStub()) {
+      closed = gone.endpoint();
+    }
+    Run unreachable =
+        sqs("queues", "ensure", "--queue", name, "--alarm", "--cloudwatch-endpoint", closed.toString());
+    assertThat(unreachable.exit()).isEqualTo(HooklineCli.EXIT_FAILED);
+    assertThat(unreachable.err()).startsWith("error: AWS error");
+  }
+
+  @Test
+  void sendTestIsAcceptedForEverySchemeByItsVerifier() {
+    InMemoryWebhookSink sink = InMemoryWebhookSink.create();
+    WebhookReceiver.Builder receiver = WebhookReceiver.builder().sink(sink);
+    for (String scheme : SignatureVerifiers.SCHEMES) {
+      receiver.addSource(
+          WebhookSource.builder()
+              .name(scheme)
+              .verifier(SignatureVerifiers.forScheme(scheme, List.of(secret(scheme))))
+              .build());
+    }
+    try (WebhookHttpServer server =
+        WebhookHttpServer.builder().receiver(receiver.build()).host("127.0.0.1").port(0).build()) {
+      server.start();
+      for (String scheme : SignatureVerifiers.SCHEMES) {
+        String url = "http://127.0.0.1:" + server.port() + server.pathPrefix() + scheme;
+        String body = "{\"scheme\":\"" + scheme + "\"}";
+
+        Run ok = run("send-test", "--url", url, "--scheme", scheme, "--secret", secret(scheme), "--body", body);
+        Run wrong = run("send-test", "--url", url, "--scheme", scheme, "--secret", wrongSecret(scheme));
+
+        assertThat(ok.exit()).as(scheme + ": " + ok.out() + ok.err()).isZero();
+        assertThat(ok.out()).as(scheme).startsWith("status: 202").doesNotContain(secret(scheme));
+        assertThat(wrong.exit()).as(scheme).isEqualTo(HooklineCli.EXIT_FAILED);
+        assertThat(wrong.out()).as(scheme).startsWith("status: 401");
+      }
+    }
+    assertThat(sink.webhooks())
+        .extracting(Webhook::source)
+        .containsExactlyInAnyOrderElementsOf(SignatureVerifiers.SCHEMES);
+    assertThat(sink.webhooks())
+        .allSatisfy(
+            w ->
+                assertThat(new String(w.body(), StandardCharsets.UTF_8))
+                    .isEqualTo("{\"scheme\":\"" + w.source() + "\"}"));
+  }
+
+  private static String secret(String scheme) {
+    return scheme.equals("standard-webhooks") ? "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" : "cli-secret-" + scheme;
+  }
+
+  private static String wrongSecret(String scheme) {
+    return scheme.equals("standard-webhooks") ? "whsec_dGhpcyBpcyBub3QgdGhlIHNlY3JldA==" : "wrong";
   }
 
   @Test

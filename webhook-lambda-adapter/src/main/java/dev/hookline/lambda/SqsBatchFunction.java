@@ -192,8 +192,7 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
         // Come back with the failed record, after its delay, so the group is redelivered together and in order.
         Optional<Integer> delay = failedGroups.get(group.get());
         Optional<MessageEffects> effects = delay.isPresent() ? effects(record, context) : Optional.empty();
-        effects.ifPresent(
-            e -> retries.computeIfAbsent(e, k -> new ArrayList<>()).add(new VisibilityChange(message, delay.get())));
+        effects.ifPresent(e -> addRetry(retries, e, message, delay.get()));
         continue;
       }
       Optional<Integer> retryDelay;
@@ -229,13 +228,28 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
     List<SQSBatchResponse.BatchItemFailure> items = new ArrayList<>(failures.size());
     for (String id : failures) {
       // An empty identifier makes Lambda fail the whole batch; a record without an id cannot be named at all.
-      if (id != null && !id.isBlank()) {
+      if (hasId(id)) {
         items.add(new SQSBatchResponse.BatchItemFailure(id));
       } else {
         log.error("A failed record has no messageId and cannot be reported; it may be deleted");
       }
     }
     return new SQSBatchResponse(items);
+  }
+
+  private static boolean hasId(String messageId) {
+    return messageId != null && !messageId.isBlank();
+  }
+
+  /**
+   * Queues a retry delay for a record. A record without a message id is skipped: it cannot be reported as failed,
+   * so Lambda deletes it whatever its visibility, and the batch results are keyed by message id.
+   */
+  private static void addRetry(
+      Map<MessageEffects, List<VisibilityChange>> retries, MessageEffects effects, Message message, int seconds) {
+    if (hasId(message.messageId())) {
+      retries.computeIfAbsent(effects, k -> new ArrayList<>()).add(new VisibilityChange(message, seconds));
+    }
   }
 
   /**
@@ -281,7 +295,7 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
         return Outcome.FAILED;
       }
       int seconds = SqsMessages.visibilitySeconds(((Decision.Retry) decision).after());
-      retries.computeIfAbsent(effects.get(), k -> new ArrayList<>()).add(new VisibilityChange(message, seconds));
+      addRetry(retries, effects.get(), message, seconds);
       return new Outcome(false, Optional.of(seconds));
     }
     return Outcome.of(deadLetter(record, message, (Decision.DeadLetter) decision, webhook, context));

@@ -245,6 +245,42 @@ class SqsBatchFunctionIntegrationTest {
   }
 
   @Test
+  void failedRecordsWithoutAMessageIdAreLeftOutOfBatchItemFailures() {
+    ElasticMqExtension.QueuePair queues = SQS.createQueueWithDlq("lambda-blank-ids", 10, 30);
+    for (String id : List.of("named", "empty", "blank", "null", "ok")) {
+      send(queues.queueUrl(), webhook(id, "github"), null);
+      if (!id.equals("ok")) {
+        failWith.put(id, new IllegalStateException("downstream timeout"));
+      }
+    }
+    List<Message> received = SqsEvents.receive(sqs, queues.queueUrl(), 5, WAIT);
+    assertThat(received).hasSize(5);
+    List<Message> batch =
+        List.of(
+            byId(received, "named"), byId(received, "empty"), byId(received, "blank"), byId(received, "null"),
+            byId(received, "ok"));
+    Map<Integer, String> ids = new java.util.HashMap<>();
+    ids.put(1, "");
+    ids.put(2, " \t");
+    ids.put(3, null);
+    SQSEvent event = SqsEvents.withMessageIds("sqs-standard.json", SQS.queueArn(queues.queueUrl()), batch, ids);
+    assertThat(event.getRecords())
+        .extracting(SQSEvent.SQSMessage::getMessageId)
+        .containsExactly(batch.get(0).messageId(), "", " \t", null, batch.get(4).messageId());
+
+    SQSBatchResponse response =
+        function(queues.dlqUrl(), Duration.ofSeconds(1)).queueUrl(queues.queueUrl()).build()
+            .handleRequest(event, TestContext.plenty());
+
+    // Four records failed, but an empty or null itemIdentifier would make Lambda fail the whole batch: only the
+    // named one is reported.
+    assertThat(handled).containsExactly("named", "empty", "blank", "null", "ok");
+    assertThat(response.getBatchItemFailures())
+        .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+        .containsExactly(batch.get(0).messageId());
+  }
+
+  @Test
   void directIntegrationRecordIsVerifiedAndHandled() {
     String queueUrl = SQS.createQueue("lambda-direct");
     // The form an API Gateway direct integration writes: raw body, headers as message attributes.

@@ -78,6 +78,20 @@ final class SqsEvents {
     }
   }
 
+  /**
+   * Returns the event with the {@code messageId} of some records replaced (a null value writes JSON null), as JSON
+   * read back by the runtime.
+   */
+  static SQSEvent withMessageIds(String template, String queueArn, List<Message> messages, Map<Integer, String> ids) {
+    try {
+      ObjectNode event = (ObjectNode) JSON.readTree(json(template, queueArn, messages));
+      ids.forEach((index, id) -> ((ObjectNode) event.withArray("Records").get(index)).put("messageId", id));
+      return Events.parse(JSON.writeValueAsString(event), SQSEvent.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Ids the function reported as failures. */
   static Set<String> failures(SQSBatchResponse response) {
     return response.getBatchItemFailures().stream()

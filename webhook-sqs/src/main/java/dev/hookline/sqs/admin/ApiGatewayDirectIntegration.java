@@ -5,6 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hookline.core.envelope.EnvelopeCodec;
+import dev.hookline.core.signature.GitHubVerifier;
+import dev.hookline.core.signature.ShopifyVerifier;
+import dev.hookline.core.signature.SignatureVerifiers;
+import dev.hookline.core.signature.SlackVerifier;
+import dev.hookline.core.signature.StandardWebhooksVerifier;
+import dev.hookline.core.signature.StripeVerifier;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -51,8 +57,9 @@ import software.amazon.awssdk.services.apigateway.model.RestApi;
  *   <li>{@code hookline-content-type} — the request's {@code Content-Type} header, when present;
  *   <li>{@code hookline-delivery-id} — the {@link Builder#deliveryIdHeader(String) delivery-id header}, when one is
  *       configured and present;
- *   <li>{@code hookline-h-<name>} — each {@link Builder#headers(Collection) carried header} (lower-case name), when
- *       present.
+ *   <li>{@code hookline-h-<name>} — each {@link #headers() carried header} (lower-case name), when present: the
+ *       headers the verifiers of the {@link Builder#schemes(Collection) configured schemes} read, plus any {@link
+ *       Builder#headers(Collection) extra headers}.
  * </ul>
  *
  * <p>SQS refuses empty attribute values, so the mapping template adds an attribute only when its header is there.
@@ -79,7 +86,8 @@ import software.amazon.awssdk.services.apigateway.model.RestApi;
  *     .region(Region.EU_WEST_1)
  *     .queueUrl("https://sqs.eu-west-1.amazonaws.com/123456789012/webhooks")
  *     .roleArn("arn:aws:iam::123456789012:role/apigateway-sqs-send")
- *     .deliveryIdHeader("webhook-id")
+ *     .schemes(List.of("github", "stripe"))   // carries the headers their verifiers read
+ *     .deliveryIdHeader("x-github-delivery")
  *     .build();
  * try (ApiGatewayClient client = ApiGatewayClient.create()) {
  *   ProvisionResult result = integration.provision(client);
@@ -100,16 +108,24 @@ public final class ApiGatewayDirectIntegration {
   private static final Logger log = LoggerFactory.getLogger(ApiGatewayDirectIntegration.class);
 
   /**
-   * The headers carried by default: signature, id and timestamp headers of Standard Webhooks, GitHub and Stripe.
+   * The headers each built-in scheme's verifier reads, in lower case, by scheme name (the names of {@link
+   * SignatureVerifiers#SCHEMES}): the signature, the signed timestamp and the delivery id.
+   *
+   * <ul>
+   *   <li>{@code standard-webhooks}: {@code webhook-id}, {@code webhook-timestamp}, {@code webhook-signature} (not
+   *       the older {@code svix-*} names; carry those with {@link Builder#headers(Collection)} if your sender uses
+   *       them);
+   *   <li>{@code github}: {@code x-hub-signature-256}, {@code x-github-delivery};
+   *   <li>{@code stripe}: {@code stripe-signature} (the event id is read from the body);
+   *   <li>{@code shopify}: {@code x-shopify-hmac-sha256}, {@code x-shopify-webhook-id};
+   *   <li>{@code slack}: {@code x-slack-signature}, {@code x-slack-request-timestamp}.
+   * </ul>
+   *
+   * <p>All five together need ten headers, and with the three attributes every message may carry that is more than
+   * SQS's ten, so an integration carries those of the schemes it is {@link Builder#schemes(Collection) configured
+   * with}.
    */
-  public static final List<String> DEFAULT_HEADERS =
-      List.of(
-          "webhook-id",
-          "webhook-timestamp",
-          "webhook-signature",
-          "x-hub-signature-256",
-          "x-github-delivery",
-          "stripe-signature");
+  public static final Map<String, List<String>> SCHEME_HEADERS = schemeHeaders();
 
   /** The content types that get a mapping template by default. */
   public static final List<String> DEFAULT_CONTENT_TYPES =
@@ -127,7 +143,7 @@ public final class ApiGatewayDirectIntegration {
   static final String PATTERN_SERVER_ERROR = "5\\d{2}";
   static final String RESPONSE_CONTENT_TYPE = "application/json";
 
-  /** Attributes every message carries whatever the configuration: source, received-at, content type. */
+  /** Attributes every message may carry whatever the configuration: source, received-at, content type. */
   private static final int FIXED_ATTRIBUTES = 3;
 
   private static final Set<String> CREDENTIAL_HEADERS =
@@ -151,6 +167,10 @@ public final class ApiGatewayDirectIntegration {
   private final String accountId;
   private final String queueName;
   private final String roleArn;
+  private final List<String> schemes;
+  /** The headers set with {@link Builder#headers(Collection)}, beside those of the schemes. */
+  private final List<String> extraHeaders;
+  /** What is carried: the schemes' headers, then the extra ones not among them. */
   private final List<String> headers;
   private final String deliveryIdHeader;
   private final List<String> contentTypes;
@@ -162,13 +182,44 @@ public final class ApiGatewayDirectIntegration {
     this.accountId = accountId;
     this.queueName = queueName;
     this.roleArn = b.roleArn;
-    this.headers = b.headers.stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(toList());
+    this.schemes = b.schemes.stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(toList());
+    this.extraHeaders = b.headers.stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(toList());
+    this.headers = carried(schemes, extraHeaders);
     this.deliveryIdHeader = b.deliveryIdHeader == null ? null : b.deliveryIdHeader.toLowerCase(Locale.ROOT);
     this.contentTypes = b.contentTypes.stream().map(c -> c.toLowerCase(Locale.ROOT)).collect(toList());
   }
 
   private static java.util.stream.Collector<String, ?, List<String>> toList() {
     return java.util.stream.Collectors.toUnmodifiableList();
+  }
+
+  private static Map<String, List<String>> schemeHeaders() {
+    Map<String, List<String>> m = new LinkedHashMap<>();
+    m.put(
+        "standard-webhooks",
+        lowerCase(
+            StandardWebhooksVerifier.ID_HEADER,
+            StandardWebhooksVerifier.TIMESTAMP_HEADER,
+            StandardWebhooksVerifier.SIGNATURE_HEADER));
+    m.put("github", lowerCase(GitHubVerifier.SIGNATURE_HEADER, GitHubVerifier.DELIVERY_HEADER));
+    m.put("stripe", lowerCase(StripeVerifier.SIGNATURE_HEADER));
+    m.put("shopify", lowerCase(ShopifyVerifier.SIGNATURE_HEADER, ShopifyVerifier.WEBHOOK_ID_HEADER));
+    m.put("slack", lowerCase(SlackVerifier.SIGNATURE_HEADER, SlackVerifier.TIMESTAMP_HEADER));
+    return java.util.Collections.unmodifiableMap(m);
+  }
+
+  private static List<String> lowerCase(String... names) {
+    return java.util.Arrays.stream(names).map(n -> n.toLowerCase(Locale.ROOT)).collect(toList());
+  }
+
+  /** The schemes' headers in order, then the extra headers that are not among them; all lower case. */
+  private static List<String> carried(List<String> schemes, List<String> extraHeaders) {
+    Set<String> all = new LinkedHashSet<>();
+    for (String scheme : schemes) {
+      all.addAll(SCHEME_HEADERS.getOrDefault(scheme, List.of()));
+    }
+    all.addAll(extraHeaders);
+    return List.copyOf(all);
   }
 
   /**
@@ -193,7 +244,8 @@ public final class ApiGatewayDirectIntegration {
     b.accountId = accountId;
     b.queueName = queueName;
     b.roleArn = roleArn;
-    b.headers = new ArrayList<>(headers);
+    b.schemes = new ArrayList<>(schemes);
+    b.headers = new ArrayList<>(extraHeaders);
     b.deliveryIdHeader = deliveryIdHeader;
     b.contentTypes = new ArrayList<>(contentTypes);
     return b;
@@ -234,7 +286,16 @@ public final class ApiGatewayDirectIntegration {
     return roleArn;
   }
 
-  /** Returns the lower-case names of the headers carried as {@code hookline-h-<name>} attributes. */
+  /** Returns the signature schemes whose headers are carried, in lower case. */
+  public List<String> schemes() {
+    return schemes;
+  }
+
+  /**
+   * Returns the lower-case names of the headers carried as {@code hookline-h-<name>} attributes: those of the {@link
+   * #schemes() schemes} ({@link #SCHEME_HEADERS}), then the extra headers set with {@link
+   * Builder#headers(Collection)} that are not among them.
+   */
   public List<String> headers() {
     return headers;
   }
@@ -690,7 +751,8 @@ public final class ApiGatewayDirectIntegration {
         && accountId.equals(that.accountId)
         && queueName.equals(that.queueName)
         && roleArn.equals(that.roleArn)
-        && headers.equals(that.headers)
+        && schemes.equals(that.schemes)
+        && extraHeaders.equals(that.extraHeaders)
         && Objects.equals(deliveryIdHeader, that.deliveryIdHeader)
         && contentTypes.equals(that.contentTypes);
   }
@@ -698,7 +760,16 @@ public final class ApiGatewayDirectIntegration {
   @Override
   public int hashCode() {
     return Objects.hash(
-        apiName, stageName, region, accountId, queueName, roleArn, headers, deliveryIdHeader, contentTypes);
+        apiName,
+        stageName,
+        region,
+        accountId,
+        queueName,
+        roleArn,
+        schemes,
+        extraHeaders,
+        deliveryIdHeader,
+        contentTypes);
   }
 
   @Override
@@ -711,6 +782,8 @@ public final class ApiGatewayDirectIntegration {
         + integrationUri()
         + ", roleArn="
         + roleArn
+        + ", schemes="
+        + schemes
         + ", headers="
         + headers
         + ", deliveryIdHeader="
@@ -818,7 +891,8 @@ public final class ApiGatewayDirectIntegration {
     private String accountId;
     private String queueName;
     private String roleArn;
-    private List<String> headers = new ArrayList<>(DEFAULT_HEADERS);
+    private List<String> schemes = new ArrayList<>();
+    private List<String> headers = new ArrayList<>();
     private String deliveryIdHeader;
     private List<String> contentTypes = new ArrayList<>(DEFAULT_CONTENT_TYPES);
 
@@ -905,11 +979,44 @@ public final class ApiGatewayDirectIntegration {
     }
 
     /**
-     * Replaces the headers carried as {@code hookline-h-<name>} attributes (default {@link
-     * ApiGatewayDirectIntegration#DEFAULT_HEADERS}). Names are case-insensitive and stored in lower case. Carry
-     * what your signature verifiers need; SQS's limit of 10 attributes leaves room for 7 headers, 6 with a {@link
-     * #deliveryIdHeader(String) delivery-id header}. Credential headers ({@code Authorization}, {@code Cookie},
-     * ...) are refused.
+     * Replaces the signature schemes of the senders this API receives: names from {@link SignatureVerifiers#SCHEMES}
+     * ({@code standard-webhooks}, {@code github}, {@code stripe}, {@code shopify}, {@code slack}), in any case. The
+     * headers their verifiers read ({@link ApiGatewayDirectIntegration#SCHEME_HEADERS}) are carried, so the
+     * consumer can verify. Default: none; {@link #build()} requires a scheme or a {@link #headers(Collection)
+     * header}. SQS's limit of 10 message attributes leaves room for 7 headers (6 with a {@link
+     * #deliveryIdHeader(String) delivery-id header}): all five schemes need 10, so give senders that do not fit
+     * together an integration of their own (another {@code apiName}), which may write to the same queue.
+     *
+     * @param schemes the scheme names
+     * @return this builder
+     */
+    public Builder schemes(Collection<String> schemes) {
+      Objects.requireNonNull(schemes, "schemes");
+      List<String> copy = new ArrayList<>(schemes.size());
+      for (String s : schemes) {
+        copy.add(Objects.requireNonNull(s, "schemes"));
+      }
+      this.schemes = copy;
+      return this;
+    }
+
+    /**
+     * Adds one signature scheme whose headers are carried; see {@link #schemes(Collection)}.
+     *
+     * @param scheme the scheme name
+     * @return this builder
+     */
+    public Builder addScheme(String scheme) {
+      this.schemes.add(Objects.requireNonNull(scheme, "scheme"));
+      return this;
+    }
+
+    /**
+     * Replaces the extra headers carried as {@code hookline-h-<name>} attributes beside those of the {@link
+     * #schemes(Collection) schemes} (default none): the headers of a custom {@code HmacVerifier}, or ones your
+     * handler reads. Names are case-insensitive and stored in lower case; one the schemes already carry is carried
+     * once. They count against the same limit of 10 attributes. Credential headers ({@code Authorization}, {@code
+     * Cookie}, ...) are refused.
      *
      * @param headers the header names
      * @return this builder
@@ -925,7 +1032,7 @@ public final class ApiGatewayDirectIntegration {
     }
 
     /**
-     * Adds one header to carry.
+     * Adds one extra header to carry; see {@link #headers(Collection)}.
      *
      * @param header the header name
      * @return this builder
@@ -1013,6 +1120,21 @@ public final class ApiGatewayDirectIntegration {
         throw new IllegalArgumentException(
             "roleArn must be an IAM role ARN (arn:aws:iam::<account>:role/<name>), was '" + roleArn + "'");
       }
+      Set<String> knownSchemes = new LinkedHashSet<>();
+      for (String scheme : schemes) {
+        String sc = scheme.toLowerCase(Locale.ROOT);
+        if (!SCHEME_HEADERS.containsKey(sc)) {
+          throw new IllegalArgumentException(
+              "schemes must be built-in scheme names ("
+                  + String.join(", ", SCHEME_HEADERS.keySet())
+                  + "), was '"
+                  + scheme
+                  + "'");
+        }
+        if (!knownSchemes.add(sc)) {
+          throw new IllegalArgumentException("schemes must not repeat a scheme, '" + sc + "' appears twice");
+        }
+      }
       Set<String> seen = new LinkedHashSet<>();
       for (String header : headers) {
         String h = header.toLowerCase(Locale.ROOT);
@@ -1025,15 +1147,26 @@ public final class ApiGatewayDirectIntegration {
           throw new IllegalArgumentException("headers must not repeat a header, '" + h + "' appears twice");
         }
       }
+      if (knownSchemes.isEmpty() && seen.isEmpty()) {
+        throw new IllegalArgumentException(
+            "schemes is required (or headers): name the senders' signature schemes ("
+                + String.join(", ", SCHEME_HEADERS.keySet())
+                + ") so that the headers their verifiers read reach the consumer");
+      }
       if (deliveryIdHeader != null) {
         checkHeaderName("deliveryIdHeader", deliveryIdHeader.toLowerCase(Locale.ROOT));
       }
-      int attributes = FIXED_ATTRIBUTES + (deliveryIdHeader == null ? 0 : 1) + headers.size();
+      List<String> carried = carried(List.copyOf(knownSchemes), List.copyOf(seen));
+      int attributes = FIXED_ATTRIBUTES + (deliveryIdHeader == null ? 0 : 1) + carried.size();
       if (attributes > EnvelopeCodec.MAX_ATTRIBUTES) {
+        // Name the setting that added headers: the schemes, unless extra headers were set too.
+        String field = seen.isEmpty() ? "schemes" : "headers";
         throw new IllegalArgumentException(
-            "headers must fit SQS's limit of "
+            field
+                + " must fit SQS's limit of "
                 + EnvelopeCodec.MAX_ATTRIBUTES
-                + " message attributes: "
+                + " message attributes (give senders that do not fit an integration of their own; it may write to"
+                + " the same queue): "
                 + FIXED_ATTRIBUTES
                 + " fixed ("
                 + EnvelopeCodec.ATTR_SOURCE
@@ -1044,8 +1177,11 @@ public final class ApiGatewayDirectIntegration {
                 + ")"
                 + (deliveryIdHeader == null ? "" : " + 1 for deliveryIdHeader")
                 + " + "
-                + headers.size()
-                + " headers = "
+                + carried.size()
+                + " headers "
+                + carried
+                + (knownSchemes.isEmpty() ? "" : " of schemes " + knownSchemes + (seen.isEmpty() ? "" : " and headers"))
+                + " = "
                 + attributes);
       }
       if (contentTypes.isEmpty()) {

@@ -2,10 +2,11 @@ package dev.hookline.sqs.admin;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What {@link QueueProvisioner#provision()} found and did: both queues' URLs and ARNs, which queues it created, the
- * attributes that differed from the expected values, and whether it updated them.
+ * attributes that differed from the expected values, whether it updated them, and the DLQ alarm it put.
  *
  * <p>Thread-safety: immutable.
  */
@@ -18,6 +19,7 @@ public final class ProvisionResult {
   private final List<String> created;
   private final List<AttributeDrift> drift;
   private final boolean updated;
+  private final String alarmName;
 
   ProvisionResult(
       String queueUrl,
@@ -26,7 +28,8 @@ public final class ProvisionResult {
       String dlqArn,
       List<String> created,
       List<AttributeDrift> drift,
-      boolean updated) {
+      boolean updated,
+      String alarmName) {
     this.queueUrl = queueUrl;
     this.queueArn = queueArn;
     this.dlqUrl = dlqUrl;
@@ -34,6 +37,7 @@ public final class ProvisionResult {
     this.created = List.copyOf(created);
     this.drift = List.copyOf(drift);
     this.updated = updated;
+    this.alarmName = alarmName;
   }
 
   /** Returns the main queue's URL. */
@@ -76,6 +80,11 @@ public final class ProvisionResult {
     return updated;
   }
 
+  /** Returns the name of the DLQ alarm this run created or updated, if the provisioner has one. */
+  public Optional<String> alarmName() {
+    return Optional.ofNullable(alarmName);
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -91,12 +100,13 @@ public final class ProvisionResult {
         && dlqArn.equals(other.dlqArn)
         && created.equals(other.created)
         && drift.equals(other.drift)
-        && updated == other.updated;
+        && updated == other.updated
+        && Objects.equals(alarmName, other.alarmName);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(queueUrl, queueArn, dlqUrl, dlqArn, created, drift, updated);
+    return Objects.hash(queueUrl, queueArn, dlqUrl, dlqArn, created, drift, updated, alarmName);
   }
 
   @Override
@@ -111,6 +121,8 @@ public final class ProvisionResult {
         + drift
         + ", updated="
         + updated
+        + ", alarmName="
+        + alarmName
         + '}';
   }
 }

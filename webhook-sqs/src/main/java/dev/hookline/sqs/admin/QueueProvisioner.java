@@ -10,9 +10,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
@@ -34,6 +37,19 @@ import software.amazon.awssdk.services.sqs.model.QueueNameExistsException;
  * queues.queueUrl(); queues.dlqArn(); queues.drift();
  * }</pre>
  *
+ * <p>With {@link Builder#dlqAlarm(CloudWatchClient, Consumer)} it also puts a {@link DlqAlarm} on the dead-letter
+ * queue, so that a webhook reaching it is noticed:
+ *
+ * <pre>{@code
+ * QueueProvisioner.builder()
+ *     .client(sqsClient)
+ *     .queueName("webhooks")
+ *     .dlqAlarm(cloudWatchClient, alarm -> alarm.actionArn("arn:aws:sns:eu-west-1:123456789012:oncall"))
+ *     .build()
+ *     .provision()
+ *     .alarmName();   // Optional[webhooks-dlq-not-empty]
+ * }</pre>
+ *
  * <p>Idempotent: a queue that exists is left as it is, and attributes that differ from the expected values are
  * reported in {@link ProvisionResult#drift()}. They are changed only with {@link Builder#updateOnDrift(boolean)
  * updateOnDrift(true)}, because another tool may own them. An attribute the server does not report is not
@@ -45,7 +61,7 @@ import software.amazon.awssdk.services.sqs.model.QueueNameExistsException;
  * its {@code maxReceiveCount} must be above {@code maxAttempts}; otherwise SQS would move a message to the DLQ
  * before its last attempt, without saying why. {@link Builder#build()} refuses a count that is not above.
  *
- * <p>Thread-safety: thread-safe; it keeps no state between calls. The client is yours: we never close it.
+ * <p>Thread-safety: thread-safe; it keeps no state between calls. The clients are yours: we never close them.
  */
 public final class QueueProvisioner {
 
@@ -65,8 +81,10 @@ public final class QueueProvisioner {
   private final int maxReceiveCount;
   private final int maxAttempts;
   private final boolean updateOnDrift;
+  private final CloudWatchClient cloudWatchClient;
+  private final DlqAlarm dlqAlarm;
 
-  private QueueProvisioner(Builder b, String dlqName) {
+  private QueueProvisioner(Builder b, String dlqName, DlqAlarm dlqAlarm) {
     this.client = b.client;
     this.queueName = b.queueName;
     this.dlqName = dlqName;
@@ -78,6 +96,8 @@ public final class QueueProvisioner {
     this.maxReceiveCount = b.maxReceiveCount;
     this.maxAttempts = b.maxAttempts;
     this.updateOnDrift = b.updateOnDrift;
+    this.cloudWatchClient = b.cloudWatchClient;
+    this.dlqAlarm = dlqAlarm;
   }
 
   /** Returns a new builder. */
@@ -110,11 +130,18 @@ public final class QueueProvisioner {
     return updateOnDrift;
   }
 
+  /** Returns the alarm put on the dead-letter queue, if one was asked for. */
+  public Optional<DlqAlarm> dlqAlarm() {
+    return Optional.ofNullable(dlqAlarm);
+  }
+
   /**
-   * Creates whichever of the two queues is missing and checks the attributes of those that exist.
+   * Creates whichever of the two queues is missing and checks the attributes of those that exist; then, if asked
+   * for, creates or updates the DLQ alarm ({@code PutMetricAlarm} replaces an alarm of the same name, so running
+   * again is harmless and completes a run that failed part way).
    *
-   * @return the URLs, ARNs, created queues and drift
-   * @throws software.amazon.awssdk.core.exception.SdkException when an SQS call fails
+   * @return the URLs, ARNs, created queues, drift and the alarm's name
+   * @throws software.amazon.awssdk.core.exception.SdkException when an SQS or CloudWatch call fails
    */
   public ProvisionResult provision() {
     List<String> created = new ArrayList<>();
@@ -133,7 +160,11 @@ public final class QueueProvisioner {
     String queueUrl = ensure(queueName, attributes, created, drift, updated);
     String queueArn = arn(queueUrl);
 
-    ProvisionResult result = new ProvisionResult(queueUrl, queueArn, dlqUrl, dlqArn, created, drift, updated[0]);
+    // After the queues: an alarm on a queue that does not exist yet would report no data until it does.
+    String alarmName = dlqAlarm == null ? null : dlqAlarm.provision(cloudWatchClient);
+
+    ProvisionResult result =
+        new ProvisionResult(queueUrl, queueArn, dlqUrl, dlqArn, created, drift, updated[0], alarmName);
     if (result.hasDrift()) {
       log.warn(
           "Queue attributes drifted. queueName={} dlqName={} drift={} updated={}",
@@ -250,6 +281,8 @@ public final class QueueProvisioner {
         + maxReceiveCount
         + ", updateOnDrift="
         + updateOnDrift
+        + ", dlqAlarm="
+        + dlqAlarm
         + '}';
   }
 
@@ -266,6 +299,8 @@ public final class QueueProvisioner {
     private int maxReceiveCount = 10;
     private int maxAttempts = RetryPolicy.DEFAULT_MAX_ATTEMPTS;
     private boolean updateOnDrift;
+    private CloudWatchClient cloudWatchClient;
+    private Consumer<DlqAlarm.Builder> dlqAlarm;
 
     private Builder() {}
 
@@ -398,6 +433,23 @@ public final class QueueProvisioner {
     }
 
     /**
+     * Also creates or updates a {@link DlqAlarm} on the dead-letter queue when provisioning, after the queues.
+     * Default: no alarm; add one so that webhooks reaching the DLQ are noticed. The alarm's queue is always the
+     * DLQ; {@code alarm} sets the rest on a builder that already has it, for example {@code a ->
+     * a.actionArn(topicArn).period(Duration.ofMinutes(5))} (or {@code a -> {}} for the defaults: one minute, no
+     * action). It runs at {@link #build()}, which checks the alarm's settings too.
+     *
+     * @param cloudWatchClient the CloudWatch client, in the queues' region; yours to close
+     * @param alarm sets the alarm's options
+     * @return this builder
+     */
+    public Builder dlqAlarm(CloudWatchClient cloudWatchClient, Consumer<DlqAlarm.Builder> alarm) {
+      this.cloudWatchClient = Objects.requireNonNull(cloudWatchClient, "cloudWatchClient");
+      this.dlqAlarm = Objects.requireNonNull(alarm, "alarm");
+      return this;
+    }
+
+    /**
      * Returns the provisioner. Makes no call.
      *
      * @return the provisioner
@@ -437,7 +489,26 @@ public final class QueueProvisioner {
                 + ") so the retry policy decides before the redrive policy, was "
                 + maxReceiveCount);
       }
-      return new QueueProvisioner(this, dlq);
+      return new QueueProvisioner(this, dlq, alarm(dlq));
+    }
+
+    private DlqAlarm alarm(String dlq) {
+      if (dlqAlarm == null) {
+        return null;
+      }
+      DlqAlarm.Builder b = DlqAlarm.builder().queueName(dlq);
+      dlqAlarm.accept(b);
+      DlqAlarm alarm;
+      try {
+        alarm = b.build();
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("dlqAlarm." + e.getMessage(), e);
+      }
+      if (!alarm.queueName().equals(dlq)) {
+        throw new IllegalArgumentException(
+            "dlqAlarm.queueName must be the DLQ's name, " + dlq + ", was " + alarm.queueName());
+      }
+      return alarm;
     }
 
     private static void checkName(String field, String name, boolean fifo) {

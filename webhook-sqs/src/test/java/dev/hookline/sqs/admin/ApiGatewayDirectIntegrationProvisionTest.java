@@ -41,6 +41,7 @@ class ApiGatewayDirectIntegrationProvisionTest {
         .region(Region.EU_WEST_1)
         .queueUrl("https://sqs.eu-west-1.amazonaws.com/123456789012/webhooks")
         .roleArn(ROLE)
+        .schemes(List.of("standard-webhooks", "github", "stripe"))
         .deliveryIdHeader("webhook-id");
   }
 
@@ -163,7 +164,7 @@ class ApiGatewayDirectIntegrationProvisionTest {
     stub.clearRequests();
 
     ApiGatewayDirectIntegration changed =
-        first.toBuilder().headers(List.of("webhook-signature", "x-slack-signature")).build();
+        first.toBuilder().schemes(List.of("standard-webhooks", "slack")).build();
     ProvisionResult result = changed.provision(client);
 
     List<String> writes = lines(stub.writes());

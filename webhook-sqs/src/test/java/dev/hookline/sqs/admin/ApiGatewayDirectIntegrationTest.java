@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hookline.core.WebhookHeaders;
+import dev.hookline.core.signature.SignatureVerifier;
+import dev.hookline.core.signature.SignatureVerifiers;
+import dev.hookline.testkit.SignedRequest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,13 +24,15 @@ class ApiGatewayDirectIntegrationTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ROLE = "arn:aws:iam::123456789012:role/apigateway-sqs-send";
   private static final String QUEUE_URL = "https://sqs.eu-west-1.amazonaws.com/123456789012/webhooks";
+  private static final List<String> THREE_SCHEMES = List.of("standard-webhooks", "github", "stripe");
 
   private static ApiGatewayDirectIntegration.Builder valid() {
     return ApiGatewayDirectIntegration.builder()
         .apiName("webhooks")
         .region(Region.EU_WEST_1)
         .queueUrl(QUEUE_URL)
-        .roleArn(ROLE);
+        .roleArn(ROLE)
+        .schemes(THREE_SCHEMES);
   }
 
   @Test
@@ -36,7 +43,15 @@ class ApiGatewayDirectIntegrationTest {
     assertThat(i.accountId()).isEqualTo("123456789012");
     assertThat(i.queueName()).isEqualTo("webhooks");
     assertThat(i.fifo()).isFalse();
-    assertThat(i.headers()).isEqualTo(ApiGatewayDirectIntegration.DEFAULT_HEADERS);
+    assertThat(i.schemes()).isEqualTo(THREE_SCHEMES);
+    assertThat(i.headers())
+        .containsExactly(
+            "webhook-id",
+            "webhook-timestamp",
+            "webhook-signature",
+            "x-hub-signature-256",
+            "x-github-delivery",
+            "stripe-signature");
     assertThat(i.deliveryIdHeader()).isEmpty();
     assertThat(i.contentTypes()).isEqualTo(ApiGatewayDirectIntegration.DEFAULT_CONTENT_TYPES);
     assertThat(i.integrationUri()).isEqualTo("arn:aws:apigateway:eu-west-1:sqs:path/123456789012/webhooks");
@@ -51,6 +66,7 @@ class ApiGatewayDirectIntegrationTest {
             .queueName("webhooks")
             .accountId("123456789012")
             .roleArn(ROLE)
+            .schemes(THREE_SCHEMES)
             .build();
 
     assertThat(byName).isEqualTo(valid().build());
@@ -61,7 +77,10 @@ class ApiGatewayDirectIntegrationTest {
   @Test
   void headerNamesAreCaseInsensitive() {
     ApiGatewayDirectIntegration i =
-        valid().headers(List.of("X-Hub-Signature-256", "Webhook-Signature")).deliveryIdHeader("X-GitHub-Delivery")
+        valid()
+            .schemes(List.of())
+            .headers(List.of("X-Hub-Signature-256", "Webhook-Signature"))
+            .deliveryIdHeader("X-GitHub-Delivery")
             .build();
 
     assertThat(i.headers()).containsExactly("x-hub-signature-256", "webhook-signature");
@@ -118,6 +137,19 @@ class ApiGatewayDirectIntegrationTest {
             (UnaryOperator<ApiGatewayDirectIntegration.Builder>) b -> b.headers(List.of("Content-Type"))));
     cases.add(
         Arguments.of(
+            "schemes", (UnaryOperator<ApiGatewayDirectIntegration.Builder>) b -> b.addScheme("paypal")));
+    cases.add(
+        Arguments.of(
+            "schemes", (UnaryOperator<ApiGatewayDirectIntegration.Builder>) b -> b.addScheme("GitHub")));
+    cases.add(
+        Arguments.of(
+            "schemes", (UnaryOperator<ApiGatewayDirectIntegration.Builder>) b -> b.schemes(List.of())));
+    cases.add(
+        Arguments.of(
+            "schemes",
+            (UnaryOperator<ApiGatewayDirectIntegration.Builder>) b -> b.schemes(SignatureVerifiers.SCHEMES)));
+    cases.add(
+        Arguments.of(
             "deliveryIdHeader",
             (UnaryOperator<ApiGatewayDirectIntegration.Builder>) b -> b.deliveryIdHeader("cookie")));
     cases.add(
@@ -167,11 +199,70 @@ class ApiGatewayDirectIntegrationTest {
   @Test
   void tooManyHeadersNamesTheCount() {
     List<String> seven = List.of("h1", "h2", "h3", "h4", "h5", "h6", "h7");
-    assertThat(valid().headers(seven).build().headers()).hasSize(7); // 3 fixed + 7 = 10: fits
+    assertThat(valid().schemes(List.of()).headers(seven).build().headers()).hasSize(7); // 3 fixed + 7 = 10: fits
 
-    assertThatThrownBy(() -> valid().headers(seven).deliveryIdHeader("h1").build())
+    assertThatThrownBy(() -> valid().schemes(List.of()).headers(seven).deliveryIdHeader("h1").build())
         .hasMessageStartingWith("headers must fit SQS's limit of 10 message attributes")
         .hasMessageEndingWith("= 11");
+  }
+
+  @Test
+  void schemeHeadersAreAllAVerifierReads() {
+    assertThat(ApiGatewayDirectIntegration.SCHEME_HEADERS.keySet()).containsExactlyElementsOf(SignatureVerifiers.SCHEMES);
+    for (String scheme : SignatureVerifiers.SCHEMES) {
+      String secret = scheme.equals("standard-webhooks") ? "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" : "s3cret";
+      SignedRequest.Builder signed = SignedRequest.forScheme(scheme, secret);
+      WebhookHeaders all = signed.headers();
+      // Only what the integration carries reaches the consumer.
+      List<String> carried = ApiGatewayDirectIntegration.SCHEME_HEADERS.get(scheme);
+      WebhookHeaders.Builder kept = WebhookHeaders.builder();
+      all.asMap()
+          .forEach(
+              (name, values) -> {
+                if (carried.contains(name.toLowerCase(Locale.ROOT))) {
+                  values.forEach(v -> kept.add(name, v));
+                }
+              });
+      WebhookHeaders reduced = kept.build();
+      SignatureVerifier verifier = SignatureVerifiers.forScheme(scheme, List.of(secret));
+
+      verifier.verify(reduced, signed.body()); // throws when a header the verifier needs was left out
+      assertThat(verifier.deliveryId(reduced, signed.body())).as(scheme).isEqualTo(verifier.deliveryId(all, signed.body()));
+      // One integration per scheme always fits, with a delivery-id header too.
+      assertThat(valid().schemes(List.of(scheme.toUpperCase(Locale.ROOT))).deliveryIdHeader("x-id").build().headers())
+          .as(scheme)
+          .isEqualTo(carried);
+    }
+  }
+
+  @Test
+  void allFiveSchemesDoNotFitAndTheErrorSaysWhatToDo() {
+    assertThatThrownBy(() -> valid().schemes(SignatureVerifiers.SCHEMES).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("schemes must fit SQS's limit of 10 message attributes")
+        .hasMessageContaining("an integration of their own")
+        .hasMessageEndingWith("= 13");
+    // Shopify and Slack beside Standard Webhooks: 3 + 3 + 2 + 2 = 10.
+    assertThat(valid().schemes(List.of("standard-webhooks", "shopify", "slack")).build().headers())
+        .containsExactly(
+            "webhook-id",
+            "webhook-timestamp",
+            "webhook-signature",
+            "x-shopify-hmac-sha256",
+            "x-shopify-webhook-id",
+            "x-slack-signature",
+            "x-slack-request-timestamp");
+  }
+
+  @Test
+  void extraHeadersAlreadyCarriedByASchemeAreCarriedOnce() {
+    ApiGatewayDirectIntegration i =
+        valid().schemes(List.of("github")).headers(List.of("X-GitHub-Delivery", "X-GitHub-Event")).build();
+
+    assertThat(i.headers()).containsExactly("x-hub-signature-256", "x-github-delivery", "x-github-event");
+    assertThat(i.toBuilder().build()).isEqualTo(i).hasSameHashCodeAs(i);
+    assertThat(i.toBuilder().build().headers()).isEqualTo(i.headers());
+    assertThat(i.toString()).contains("schemes=[github]");
   }
 
   @Test

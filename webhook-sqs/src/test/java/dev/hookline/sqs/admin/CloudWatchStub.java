@@ -26,19 +26,32 @@ import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
  * A stand-in for CloudWatch's control plane on {@code 127.0.0.1}. SDK 2.58's CloudWatch client speaks Smithy RPC v2
  * CBOR ({@code POST /service/GraniteServiceVersion20100801/operation/<Operation>}, {@code Content-Type:
  * application/cbor}, header {@code smithy-protocol: rpc-v2-cbor}), so this stub decodes CBOR (RFC 8949) bodies and
- * keeps the alarms it was given by name, as {@code PutMetricAlarm} does (create or replace).
+ * keeps the alarms it was given by name, as {@code PutMetricAlarm} does (create or replace). Public for other modules'
+ * tests (the CLI's), through this module's test-jar.
  */
-final class CloudWatchStub implements AutoCloseable {
+public final class CloudWatchStub implements AutoCloseable {
 
-  /** One recorded request: path, selected headers and the decoded body. */
-  record Request(String path, String contentType, String smithyProtocol, Map<String, Object> body) {}
+  /**
+   * One recorded request: path, selected headers and the decoded body.
+   *
+   * @param path the request path
+   * @param contentType the {@code Content-Type} header
+   * @param smithyProtocol the {@code smithy-protocol} header
+   * @param body the decoded CBOR body
+   */
+  public record Request(String path, String contentType, String smithyProtocol, Map<String, Object> body) {}
 
   private final HttpServer server;
   private final ExecutorService executor;
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final Map<String, Map<String, Object>> alarms = new LinkedHashMap<>();
 
-  CloudWatchStub() throws IOException {
+  /**
+   * Starts the stub on a free port of {@code 127.0.0.1}.
+   *
+   * @throws IOException when the port cannot be bound
+   */
+  public CloudWatchStub() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "hookline-cloudwatch-stub-1"));
     server.setExecutor(executor);
@@ -46,19 +59,43 @@ final class CloudWatchStub implements AutoCloseable {
     server.start();
   }
 
-  CloudWatchClient newClient() {
+  /**
+   * Returns the stub's endpoint, for an SDK client's {@code endpointOverride}.
+   *
+   * @return {@code http://127.0.0.1:<port>}
+   */
+  public URI endpoint() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  /**
+   * Returns a new client of the stub, with static credentials; the caller closes it.
+   *
+   * @return the client
+   */
+  public CloudWatchClient newClient() {
     return CloudWatchClient.builder()
-        .endpointOverride(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
+        .endpointOverride(endpoint())
         .region(Region.EU_WEST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("hookline", "hookline")))
         .build();
   }
 
-  List<Request> requests() {
+  /**
+   * Returns the requests received so far, in order.
+   *
+   * @return the requests
+   */
+  public List<Request> requests() {
     return List.copyOf(requests);
   }
 
-  synchronized Map<String, Map<String, Object>> alarms() {
+  /**
+   * Returns the alarms put so far, by name, each as its last {@code PutMetricAlarm} body.
+   *
+   * @return the alarms
+   */
+  public synchronized Map<String, Map<String, Object>> alarms() {
     return new LinkedHashMap<>(alarms);
   }
 
@@ -92,6 +129,7 @@ final class CloudWatchStub implements AutoCloseable {
     }
   }
 
+  /** Stops the stub. */
   @Override
   public void close() {
     server.stop(0);

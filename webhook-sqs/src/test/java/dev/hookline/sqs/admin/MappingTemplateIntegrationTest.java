@@ -9,19 +9,17 @@ import dev.hookline.core.WebhookHeaders;
 import dev.hookline.core.envelope.EnvelopeCodec;
 import dev.hookline.core.signature.GitHubVerifier;
 import dev.hookline.core.signature.SignatureVerificationException;
+import dev.hookline.core.signature.ShopifyVerifier;
 import dev.hookline.core.signature.SignatureVerifier;
+import dev.hookline.core.signature.SlackVerifier;
 import dev.hookline.core.signature.StandardWebhooksVerifier;
 import dev.hookline.core.signature.StripeVerifier;
 import dev.hookline.sqs.admin.MappingTemplateRenderer.Request;
 import dev.hookline.testkit.ElasticMqExtension;
 import dev.hookline.testkit.SignedRequest;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
@@ -47,7 +45,6 @@ class MappingTemplateIntegrationTest {
   @RegisterExtension static final ElasticMqExtension SQS = new ElasticMqExtension();
 
   private static final String ROLE = "arn:aws:iam::123456789012:role/apigateway-sqs-send";
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private static ApiGatewayDirectIntegration integrationFor(String queueUrl) {
     return ApiGatewayDirectIntegration.builder()
@@ -55,6 +52,7 @@ class MappingTemplateIntegrationTest {
         .region(Region.US_EAST_1)
         .queueUrl(queueUrl)
         .roleArn(ROLE)
+        .schemes(List.of("standard-webhooks", "github", "stripe"))
         .deliveryIdHeader("webhook-id")
         .build();
   }
@@ -183,7 +181,7 @@ class MappingTemplateIntegrationTest {
   }
 
   @Test
-  void everyDefaultHeaderPresentStillFitsTenAttributes() throws Exception {
+  void everyCarriedHeaderPresentStillFitsTenAttributes() throws Exception {
     String queueUrl = SQS.createQueue("direct-full");
     ApiGatewayDirectIntegration integration = integrationFor(queueUrl);
     Request request = new Request("{\"all\":true}").source("full").header("Content-Type", "application/json");
@@ -245,25 +243,40 @@ class MappingTemplateIntegrationTest {
     return Stream.of(
         Arguments.of(
             "github",
+            "github",
             SignedRequest.github("It's a Secret to Everybody").clock(clock).body(body),
             GitHubVerifier.builder().addSecret("It's a Secret to Everybody").build(),
             "x-github-delivery"),
         Arguments.of(
             "standard",
+            "standard-webhooks",
             SignedRequest.standardWebhooks(standardSecret).clock(clock).id("msg_p5jXN8AQM9LWM0D4loKWxJek").body(body),
             StandardWebhooksVerifier.builder().addSecret(standardSecret).clock(clock).build(),
             "webhook-id"),
         Arguments.of(
             "stripe",
+            "stripe",
             SignedRequest.stripe("whsec_test_secret").clock(clock).body(body),
             StripeVerifier.builder().addSecret("whsec_test_secret").clock(clock).build(),
+            "webhook-id"),
+        Arguments.of(
+            "shopify",
+            "shopify",
+            SignedRequest.shopify("shpss_test_secret").clock(clock).body(body),
+            ShopifyVerifier.builder().addSecret("shpss_test_secret").build(),
+            "x-shopify-webhook-id"),
+        Arguments.of(
+            "slack",
+            "slack",
+            SignedRequest.slack("8f742231b10e8888abcd99yyyzzz85a5").clock(clock).body(body),
+            SlackVerifier.builder().addSecret("8f742231b10e8888abcd99yyyzzz85a5").clock(clock).build(),
             "webhook-id"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("signedDeliveries")
   void decodedWebhookIsByteExactAndItsSignatureVerifies(
-      String source, SignedRequest.Builder signed, SignatureVerifier verifier, String deliveryIdHeader)
+      String source, String scheme, SignedRequest.Builder signed, SignatureVerifier verifier, String deliveryIdHeader)
       throws Exception {
     String queueUrl = SQS.createQueue("direct-signed");
     ApiGatewayDirectIntegration integration =
@@ -272,6 +285,7 @@ class MappingTemplateIntegrationTest {
             .region(Region.US_EAST_1)
             .queueUrl(queueUrl)
             .roleArn(ROLE)
+            .addScheme(scheme)
             .deliveryIdHeader(deliveryIdHeader)
             .build();
     byte[] sentBody = signed.body();
@@ -299,17 +313,8 @@ class MappingTemplateIntegrationTest {
         .isInstanceOf(SignatureVerificationException.class);
   }
 
-  private static HttpResponse<String> postForm(ApiGatewayDirectIntegration integration, String form)
-      throws Exception {
-    URI target =
-        SQS.server().endpoint().resolve("/" + integration.accountId() + "/" + integration.queueName());
-    HttpRequest post =
-        HttpRequest.newBuilder(target)
-            .timeout(Duration.ofSeconds(10))
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .POST(HttpRequest.BodyPublishers.ofString(form, StandardCharsets.UTF_8))
-            .build();
-    return HTTP.send(post, HttpResponse.BodyHandlers.ofString());
+  private static HttpResponse<String> postForm(ApiGatewayDirectIntegration integration, String form) {
+    return DirectIntegrationSender.postForm(SQS.server().endpoint(), integration, form);
   }
 
   /** What the contract says must arrive: source, received-at, and each present, non-empty header. */

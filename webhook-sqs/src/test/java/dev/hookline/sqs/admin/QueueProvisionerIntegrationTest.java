@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hookline.testkit.ElasticMqExtension;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 class QueueProvisionerIntegrationTest {
@@ -133,6 +135,75 @@ class QueueProvisionerIntegrationTest {
         .containsEntry(QueueAttributeName.CONTENT_BASED_DEDUPLICATION, "false");
     assertThat(attributes(result.dlqUrl())).containsEntry(QueueAttributeName.FIFO_QUEUE, "true");
     assertThat(provisioner(name).fifo(true).build().provision().hasDrift()).isFalse();
+  }
+
+  @Test
+  void putsTheDlqAlarmBesideTheQueuesOnEveryRun() throws Exception {
+    String name = unique("alarmed");
+    String topic = "arn:aws:sns:us-east-1:123456789012:oncall";
+    try (CloudWatchStub cloudWatch = new CloudWatchStub();
+        CloudWatchClient client = cloudWatch.newClient()) {
+      QueueProvisioner provisioner =
+          provisioner(name).dlqAlarm(client, a -> a.period(Duration.ofMinutes(5)).actionArn(topic)).build();
+      assertThat(provisioner.dlqAlarm()).hasValueSatisfying(a -> assertThat(a.queueName()).isEqualTo(name + "-dlq"));
+
+      ProvisionResult first = provisioner.provision();
+      ProvisionResult second = provisioner.provision();
+
+      assertThat(first.created()).containsExactly(name + "-dlq", name);
+      assertThat(first.alarmName()).contains(name + "-dlq-not-empty");
+      assertThat(cloudWatch.alarms()).containsOnlyKeys(name + "-dlq-not-empty");
+      assertThat(cloudWatch.alarms().get(name + "-dlq-not-empty"))
+          .containsEntry("Dimensions", List.of(Map.of("Name", "QueueName", "Value", name + "-dlq")))
+          .containsEntry("MetricName", "ApproximateNumberOfMessagesVisible")
+          .containsEntry("Period", 300L)
+          .containsEntry("AlarmActions", List.of(topic));
+      // The second run finds the queues and puts the same alarm again (PutMetricAlarm replaces by name).
+      assertThat(second.created()).isEmpty();
+      assertThat(second.alarmName()).isEqualTo(first.alarmName());
+      assertThat(cloudWatch.requests()).hasSize(2);
+      assertThat(cloudWatch.requests().get(1).body()).isEqualTo(cloudWatch.requests().get(0).body());
+    }
+  }
+
+  @Test
+  void withoutAnAlarmNoneIsReported() {
+    QueueProvisioner provisioner = provisioner(unique("plain")).build();
+
+    assertThat(provisioner.dlqAlarm()).isEmpty();
+    assertThat(provisioner.provision().alarmName()).isEmpty();
+  }
+
+  @Test
+  void alarmSettingsAreCheckedAtBuildWhateverTheOrder() throws Exception {
+    try (CloudWatchStub cloudWatch = new CloudWatchStub();
+        CloudWatchClient client = cloudWatch.newClient()) {
+      // The alarm set before the names still watches the DLQ the names give.
+      QueueProvisioner early =
+          QueueProvisioner.builder()
+              .dlqAlarm(client, a -> a.evaluationPeriods(3))
+              .client(SQS.syncClient())
+              .queueName("orders")
+              .dlqName("orders-dead")
+              .build();
+      assertThat(early.dlqAlarm())
+          .hasValueSatisfying(
+              a -> {
+                assertThat(a.queueName()).isEqualTo("orders-dead");
+                assertThat(a.evaluationPeriods()).isEqualTo(3);
+              });
+      assertThatThrownBy(() -> provisioner("q").dlqAlarm(client, a -> a.period(Duration.ofSeconds(90))).build())
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("dlqAlarm.period ");
+      assertThatThrownBy(() -> provisioner("q").dlqAlarm(client, a -> a.actionArn("oncall")).build())
+          .hasMessageStartingWith("dlqAlarm.actionArn ");
+      assertThatThrownBy(() -> provisioner("q").dlqAlarm(client, a -> a.queueName("other")).build())
+          .hasMessageStartingWith("dlqAlarm.queueName must be the DLQ's name, q-dlq, was other");
+      assertThatThrownBy(() -> provisioner("q").dlqAlarm(null, a -> {}))
+          .isInstanceOf(NullPointerException.class)
+          .hasMessage("cloudWatchClient");
+      assertThat(cloudWatch.requests()).isEmpty();
+    }
   }
 
   @Test
