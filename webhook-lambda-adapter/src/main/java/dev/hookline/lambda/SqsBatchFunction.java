@@ -174,6 +174,8 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
    * @param event the SQS event
    * @param context the invocation context, for the remaining time
    * @return the ids of the records Lambda must leave on the queue; never null
+   * @throws IllegalStateException when a failed record has no message id (Lambda always sets one), so that Lambda
+   *     returns the whole batch to the queue instead of deleting a record that failed
    */
   @Override
   public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
@@ -226,13 +228,26 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
         });
 
     List<SQSBatchResponse.BatchItemFailure> items = new ArrayList<>(failures.size());
+    int unnamed = 0;
     for (String id : failures) {
-      // An empty identifier makes Lambda fail the whole batch; a record without an id cannot be named at all.
       if (hasId(id)) {
         items.add(new SQSBatchResponse.BatchItemFailure(id));
       } else {
-        log.error("A failed record has no messageId and cannot be reported; it may be deleted");
+        unnamed++;
       }
+    }
+    if (unnamed > 0) {
+      // A failed record without an id cannot be reported, and leaving it out would let Lambda delete it. Failing the
+      // invocation makes Lambda return the whole batch to the queue: nothing is lost, and the idempotency store (if
+      // any) turns the records already handled into skips. Lambda always sets message ids; this is a safety net.
+      log.error(
+          "Failed records have no messageId and cannot be reported; failing the whole batch so none is lost."
+              + " unnamed={} failed={} records={}",
+          unnamed,
+          failures.size(),
+          records.size());
+      throw new IllegalStateException(
+          unnamed + " failed record(s) without a messageId; the whole batch is returned to the queue");
     }
     return new SQSBatchResponse(items);
   }

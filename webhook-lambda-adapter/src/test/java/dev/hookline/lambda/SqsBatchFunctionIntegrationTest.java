@@ -245,7 +245,7 @@ class SqsBatchFunctionIntegrationTest {
   }
 
   @Test
-  void failedRecordsWithoutAMessageIdAreLeftOutOfBatchItemFailures() {
+  void aFailedRecordWithoutAMessageIdFailsTheWholeBatchRatherThanBeingDeleted() {
     ElasticMqExtension.QueuePair queues = SQS.createQueueWithDlq("lambda-blank-ids", 10, 30);
     for (String id : List.of("named", "empty", "blank", "null", "ok")) {
       send(queues.queueUrl(), webhook(id, "github"), null);
@@ -268,16 +268,23 @@ class SqsBatchFunctionIntegrationTest {
         .extracting(SQSEvent.SQSMessage::getMessageId)
         .containsExactly(batch.get(0).messageId(), "", " \t", null, batch.get(4).messageId());
 
-    SQSBatchResponse response =
-        function(queues.dlqUrl(), Duration.ofSeconds(1)).queueUrl(queues.queueUrl()).build()
-            .handleRequest(event, TestContext.plenty());
+    SqsBatchFunction function =
+        function(queues.dlqUrl(), Duration.ofSeconds(1)).queueUrl(queues.queueUrl()).build();
 
-    // Four records failed, but an empty or null itemIdentifier would make Lambda fail the whole batch: only the
-    // named one is reported.
+    // An empty or null itemIdentifier would make Lambda fail the whole batch anyway, and leaving the record out would
+    // let Lambda delete a failed record: the function fails the invocation, so Lambda returns every record.
+    assertThatThrownBy(() -> function.handleRequest(event, TestContext.plenty()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("3 failed record(s) without a messageId; the whole batch is returned to the queue");
     assertThat(handled).containsExactly("named", "empty", "blank", "null", "ok");
+
+    // The same batch with every id present reports exactly the failed ones.
+    SQSEvent named = SqsEvents.withMessageIds("sqs-standard.json", SQS.queueArn(queues.queueUrl()), batch, Map.of());
+    SQSBatchResponse response = function.handleRequest(named, TestContext.plenty());
     assertThat(response.getBatchItemFailures())
         .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
-        .containsExactly(batch.get(0).messageId());
+        .containsExactlyInAnyOrder(
+            batch.get(0).messageId(), batch.get(1).messageId(), batch.get(2).messageId(), batch.get(3).messageId());
   }
 
   @Test
