@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.hookline.core.Verification;
 import dev.hookline.core.Webhook;
+import dev.hookline.core.envelope.EnvelopeCodec;
 import dev.hookline.core.retry.FailureReport;
 import dev.hookline.core.retry.WebhookProcessor;
 import dev.hookline.core.signature.GitHubVerifier;
@@ -19,6 +20,7 @@ import dev.hookline.core.signature.StandardWebhooksVerifier;
 import dev.hookline.core.signature.StripeVerifier;
 import dev.hookline.sqs.admin.ApiGatewayDirectIntegration;
 import dev.hookline.sqs.admin.DirectIntegrationSender;
+import dev.hookline.sqs.internal.SqsMessages;
 import dev.hookline.testkit.ElasticMqExtension;
 import dev.hookline.testkit.SignedRequest;
 import java.nio.charset.StandardCharsets;
@@ -165,7 +167,7 @@ class SqsBatchFunctionSignatureIntegrationTest {
         .satisfies(w -> assertThat(w.receivedAt()).isEqualTo(anHourAgo));
     List<Message> dead = SqsEvents.receive(SQS.syncClient(), queues.dlqUrl(), 1, WAIT);
     assertThat(dead).singleElement().satisfies(m -> {
-      assertThat(m.body()).isEqualTo(text(tampered.body()));
+      assertThat(deadLetteredBody(m)).isEqualTo(text(tampered.body()));
       assertThat(m.messageAttributes().get(FailureReport.ATTR_REASON).stringValue())
           .isEqualTo(FailureReport.REASON_SIGNATURE_INVALID);
     });
@@ -215,6 +217,11 @@ class SqsBatchFunctionSignatureIntegrationTest {
             m ->
                 assertThat(m.messageAttributes().get(FailureReport.ATTR_REASON).stringValue())
                     .isEqualTo(FailureReport.REASON_SIGNATURE_INVALID));
-    assertThat(dead.stream().map(Message::body)).containsExactlyInAnyOrderElementsOf(tamperedBodies.values());
+    assertThat(dead.stream().map(m -> deadLetteredBody(m))).containsExactlyInAnyOrderElementsOf(tamperedBodies.values());
+  }
+
+  /** The DLQ copy of a direct-integration message is an envelope (its headers would not fit as attributes). */
+  private static String deadLetteredBody(Message m) {
+    return text(EnvelopeCodec.defaults().decode(m.body(), SqsMessages.stringAttributes(m)).body());
   }
 }

@@ -18,6 +18,7 @@ import dev.hookline.core.signature.StandardWebhooksVerifier;
 import dev.hookline.core.signature.StripeVerifier;
 import dev.hookline.sqs.admin.ApiGatewayDirectIntegration;
 import dev.hookline.sqs.admin.DirectIntegrationSender;
+import dev.hookline.sqs.internal.SqsMessages;
 import dev.hookline.testkit.Await;
 import dev.hookline.testkit.ElasticMqExtension;
 import dev.hookline.testkit.SignedRequest;
@@ -163,7 +164,7 @@ class SqsConsumerRunnerSignatureIntegrationTest {
         .satisfies(w -> assertThat(w.receivedAt()).isEqualTo(anHourAgo));
 
     assertThat(dead).singleElement().satisfies(m -> {
-      assertThat(m.body()).isEqualTo(bodyText(signed(scheme, "tampered", justNow).withTamperedBody().body()));
+      assertThat(deadLetteredBody(m)).isEqualTo(bodyText(signed(scheme, "tampered", justNow).withTamperedBody().body()));
       assertThat(m.messageAttributes().get(FailureReport.ATTR_REASON).stringValue())
           .isEqualTo(FailureReport.REASON_SIGNATURE_INVALID);
       assertThat(m.messageAttributes().get(EnvelopeCodec.ATTR_SOURCE).stringValue()).isEqualTo(SOURCE);
@@ -172,5 +173,10 @@ class SqsConsumerRunnerSignatureIntegrationTest {
 
   private static String bodyText(byte[] body) {
     return new String(body, StandardCharsets.UTF_8);
+  }
+
+  /** The DLQ copy of a direct-integration message is an envelope (its headers would not fit as attributes). */
+  private static String deadLetteredBody(Message m) {
+    return bodyText(EnvelopeCodec.defaults().decode(m.body(), SqsMessages.stringAttributes(m)).body());
   }
 }
