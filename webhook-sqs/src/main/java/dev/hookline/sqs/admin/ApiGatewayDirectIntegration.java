@@ -72,8 +72,10 @@ import software.amazon.awssdk.services.apigateway.model.RestApi;
  * usually the role or queue is misconfigured, or the body has characters SQS does not allow, see the API's
  * execution logs); 503 when SQS failed (a 5xx). API Gateway itself answers 415 for a content type without a mapping
  * template (passthrough is {@code NEVER}) and 413 above its 10 MB payload limit. Bodies larger than SQS's message
- * size limit are refused by SQS (500). The method has no authorization: webhook senders authenticate by signature,
- * which the consumer verifies.
+ * size limit are refused by SQS (500). A 4xx from SQS is deliberately not passed on as a 4xx: SQS answers 400 both
+ * for a body it refuses and for a queue that does not exist, and the integration cannot tell them apart, so a 4xx
+ * would make senders drop webhooks for as long as a deployment is misconfigured; a 500 makes them retry. The method
+ * has no authorization: webhook senders authenticate by signature, which the consumer verifies.
  *
  * <p>Limits of the direct integration, compared with Hookline's own receiver: no signature check before the
  * message is queued (the consumer verifies), the body must be text (API Gateway hands non-UTF-8 bytes to the
