@@ -7,7 +7,9 @@ import dev.hookline.core.PermanentFailureException;
 import dev.hookline.core.PipelineListener;
 import dev.hookline.core.envelope.EnvelopeCodec;
 import dev.hookline.core.idempotency.InMemoryIdempotencyStore;
+import dev.hookline.core.retry.Backoff;
 import dev.hookline.core.retry.FailureReport;
+import dev.hookline.core.retry.RetryPolicy;
 import dev.hookline.core.retry.WebhookProcessor;
 import dev.hookline.sqs.internal.MessageEffects;
 import dev.hookline.testkit.Await;
@@ -108,10 +110,20 @@ class SqsConsumerRunnerIntegrationTest {
             (w, a) -> {
               throw new IllegalStateException("downstream said no");
             });
+    // Exponential, so that each retry's delay depends on the attempt number the runner reads from
+    // ApproximateReceiveCount: a runner that passed attempt 1 every time would ask for 1 s, 1 s, ... and never
+    // reach maxAttempts.
+    RetryPolicy policy =
+        RetryPolicy.builder()
+            .maxAttempts(3)
+            .backoff(Backoff.exponential(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(10)))
+            .build();
     RecordingSqsClient client = new RecordingSqsClient(SQS.asyncClient());
     try (SqsConsumerRunner runner =
         runner(client, config(pair).build())
-            .processor(TestWebhooks.processor(handler, Duration.ofSeconds(1), 3))
+            .processor(
+                TestWebhooks.processor(
+                    handler, policy, InMemoryIdempotencyStore.builder().build(), PipelineListener.NONE))
             .build()) {
       runner.start();
       List<Message> dead = queues.drain(pair.dlqUrl(), 1, Duration.ofSeconds(15));
@@ -132,9 +144,10 @@ class SqsConsumerRunnerIntegrationTest {
               MessageEffects.ATTR_ORIGINAL_MESSAGE_ID);
       Await.until(Duration.ofSeconds(10), "source queue empty", () -> queues.depth(pair.queueUrl()) == 0);
     }
-    assertThat(handler.calls("fail-1")).isEqualTo(3);
-    // Two retries, each made visible again after the policy's 1 s delay.
-    assertThat(client.visibilityTimeouts()).containsExactly(1, 1);
+    assertThat(handler.log).containsExactly("fail-1#1", "fail-1#2", "fail-1#3");
+    // The runner asked SQS to hide the message for the backoff of the attempt that failed: 1 s after attempt 1,
+    // 2 s after attempt 2 (read from the requests, not the wall clock). Attempt 3 was the last: dead-lettered.
+    assertThat(client.visibilityTimeouts()).containsExactly(1, 2);
   }
 
   @Test
