@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hookline.core.PermanentFailureException;
 import dev.hookline.core.PipelineListener;
+import dev.hookline.core.Webhook;
+import dev.hookline.core.WebhookHandler;
 import dev.hookline.core.envelope.EnvelopeCodec;
 import dev.hookline.core.idempotency.InMemoryIdempotencyStore;
 import dev.hookline.core.retry.Backoff;
@@ -17,6 +19,7 @@ import dev.hookline.testkit.ElasticMqExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,11 +27,16 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
 class SqsConsumerRunnerIntegrationTest {
 
@@ -209,50 +217,69 @@ class SqsConsumerRunnerIntegrationTest {
   @Test
   void afterACrashANewRunnerHandlesEveryMessageOnce() throws Exception {
     var pair = SQS.createQueueWithDlq("crash", 10, 2);
-    List<String> ids = ids("crash", 200);
+    List<String> ids = ids("crash", 100);
     Set<String> permanent = ids.stream().filter(id -> id.endsWith("7")).collect(Collectors.toSet());
     queues.send(pair.queueUrl(), ids);
     // One idempotency store that survives the crash (in production: a shared store such as a database).
     InMemoryIdempotencyStore store = InMemoryIdempotencyStore.builder().build();
-    TestWebhooks.RecordingListener listener = new TestWebhooks.RecordingListener();
-    CountDownLatch never = new CountDownLatch(1);
-    CountingHandler first =
-        new CountingHandler(
-            (w, a) -> {
-              if (permanent.contains(w.deliveryId())) {
-                throw new PermanentFailureException("bad payload");
-              }
-            });
-    CountingHandler blocking =
-        new CountingHandler(
-            (w, a) -> {
-              if (first.totalCalls.get() >= 50) {
-                never.await();
-              }
-              first.handle(w, a);
-            });
-    CountingHandler second =
-        new CountingHandler(
-            (w, a) -> {
-              if (permanent.contains(w.deliveryId())) {
-                throw new PermanentFailureException("bad payload");
-              }
-            });
+    WebhookHandler failPermanent =
+        (w, a) -> {
+          if (permanent.contains(w.deliveryId())) {
+            throw new PermanentFailureException("bad payload");
+          }
+        };
+    CountingHandler first = new CountingHandler(failPermanent);
+    CountingHandler second = new CountingHandler(failPermanent);
+    // The crash comes in the 30th onHandled, on the handler's thread: the handler has returned and the store has
+    // recorded the delivery as done, but the runner has not yet queued its delete. That delete is never sent, and
+    // neither are those still waiting out the 1 s batch linger. Which deletes did reach SQS is read from the
+    // client, so the expectation below is exact however the batches fell.
+    AtomicReference<SqsConsumerRunner> crashing = new AtomicReference<>();
+    AtomicInteger handledByFirst = new AtomicInteger();
+    PipelineListener crashOnThe30th =
+        new PipelineListener() {
+          @Override
+          public void onHandled(Webhook webhook, int attempt, Duration handlerTime) {
+            if (handledByFirst.incrementAndGet() == 30) {
+              crashing.get().abort();
+            }
+          }
+        };
+    // Our own pool for the first runner, so the test can wait for its handlers to finish after the crash.
+    ExecutorService firstPool = Executors.newFixedThreadPool(8);
+    RecordingSqsClient firstClient = new RecordingSqsClient(SQS.asyncClient());
     SqsConsumerConfig config = config(pair).maxInFlight(8).visibilityTimeout(Duration.ofSeconds(2)).build();
-
     SqsConsumerRunner crashed =
-        runner(new RecordingSqsClient(SQS.asyncClient()), config)
-            .processor(TestWebhooks.processor(blocking, Duration.ofSeconds(1), 3, store, listener))
+        runner(firstClient, config.toBuilder().batchLinger(Duration.ofSeconds(1)).build())
+            .executor(firstPool)
+            .processor(TestWebhooks.processor(first, Duration.ofSeconds(1), 3, store, crashOnThe30th))
             .build();
+    crashing.set(crashed);
     crashed.start();
+    Await.until(Duration.ofSeconds(20), "first runner crashed", () -> !crashed.isRunning());
+    firstPool.shutdown();
+    assertThat(firstPool.awaitTermination(10, TimeUnit.SECONDS)).as("first runner's handlers finished").isTrue();
     Await.until(
-        Duration.ofSeconds(20),
-        "first runner busy mid-batch",
-        () -> first.totalCalls.get() >= 50 && blocking.running.get() >= 8);
-    crashed.abort();
+        Duration.ofSeconds(10),
+        "first runner's SQS calls answered",
+        () -> firstClient.callsInFlight.get() == 0,
+        () -> "inFlight=" + firstClient.callsInFlight.get());
 
+    Map<String, String> deliveryIdByReceipt = new HashMap<>();
+    for (Message m : firstClient.received) {
+      deliveryIdByReceipt.put(m.receiptHandle(), strings(m).get(EnvelopeCodec.ATTR_DELIVERY_ID));
+    }
+    Set<String> deletedByFirst =
+        firstClient.deletedReceipts.stream().map(deliveryIdByReceipt::get).collect(Collectors.toSet());
+    Set<String> handledNotDeleted = new HashSet<>(first.successes.keySet());
+    handledNotDeleted.removeAll(deletedByFirst);
+    assertThat(first.totalSuccesses.get()).isGreaterThanOrEqualTo(30);
+    assertThat(handledNotDeleted).as("handled by the first runner, not deleted when it crashed").isNotEmpty();
+
+    TestWebhooks.RecordingListener listener = new TestWebhooks.RecordingListener();
+    RecordingSqsClient secondClient = new RecordingSqsClient(SQS.asyncClient());
     try (SqsConsumerRunner next =
-        runner(new RecordingSqsClient(SQS.asyncClient()), config)
+        runner(secondClient, config)
             .processor(TestWebhooks.processor(second, Duration.ofSeconds(1), 3, store, listener))
             .build()) {
       next.start();
@@ -262,20 +289,39 @@ class SqsConsumerRunnerIntegrationTest {
           () -> queues.depth(pair.queueUrl()) == 0,
           () -> "depth=" + queues.depth(pair.queueUrl()));
     }
-    never.countDown();
 
-    Set<String> handled = new HashSet<>(first.successes.keySet());
-    handled.addAll(second.successes.keySet());
-    handled.removeAll(permanent);
-    for (String id : handled) {
-      assertThat(first.successes(id) + second.successes(id)).as("handled once: " + id).isEqualTo(1);
+    // Every redelivery of a handled message was an idempotency skip, once each; its handler never ran again.
+    assertThat(listener.duplicates).containsExactlyInAnyOrderElementsOf(handledNotDeleted);
+    for (String id : handledNotDeleted) {
+      assertThat(second.calls(id)).as("handler not called again: " + id).isZero();
     }
-    Set<String> deadLettered =
-        queues.drain(pair.dlqUrl(), 100, Duration.ofSeconds(3)).stream()
+    // Every other message was handled exactly once overall...
+    for (String id : ids) {
+      if (!permanent.contains(id)) {
+        assertThat(first.successes(id) + second.successes(id)).as("handled once: " + id).isEqualTo(1);
+      }
+    }
+    // ...and every permanent failure dead-lettered. A dead-lettered message whose delete the crash lost is
+    // received again and dead-lettered again (a dead letter releases its idempotency claim, so that a redrive is
+    // handled), so the dead-letter queue holds exactly what both runners sent to it.
+    List<String> deadLettered =
+        Await.drain(SQS.syncClient(), pair.dlqUrl()).stream()
             .map(m -> strings(m).get(EnvelopeCodec.ATTR_DELIVERY_ID))
-            .collect(Collectors.toSet());
-    assertThat(deadLettered).isEqualTo(permanent);
-    assertThat(handled.size() + deadLettered.size()).isEqualTo(ids.size());
+            .collect(Collectors.toList());
+    List<String> sentToDlq = new ArrayList<>();
+    for (RecordingSqsClient client : List.of(firstClient, secondClient)) {
+      for (SendMessageRequest r : client.sent) {
+        sentToDlq.add(r.messageAttributes().get(EnvelopeCodec.ATTR_DELIVERY_ID).stringValue());
+      }
+    }
+    assertThat(deadLettered).containsExactlyInAnyOrderElementsOf(sentToDlq);
+    assertThat(new HashSet<>(deadLettered)).isEqualTo(permanent);
+    for (String id : permanent) {
+      assertThat(second.calls(id))
+          .as("seen again only if its delete was lost: " + id)
+          .isEqualTo(deletedByFirst.contains(id) ? 0 : 1);
+    }
+    assertThat(first.successes.size() + second.successes.size() + permanent.size()).isEqualTo(ids.size());
   }
 
   @Test
