@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -322,6 +323,64 @@ class SqsConsumerRunnerIntegrationTest {
           .isEqualTo(deletedByFirst.contains(id) ? 0 : 1);
     }
     assertThat(first.successes.size() + second.successes.size() + permanent.size()).isEqualTo(ids.size());
+  }
+
+  @Test
+  void handlersRunOnAnExecutorYouPassAndCloseLeavesItRunning() throws Exception {
+    var pair = SQS.createQueueWithDlq("executor", 10, 30);
+    List<String> ids = ids("exec", 30);
+    queues.send(pair.queueUrl(), ids);
+    AtomicInteger threadNumber = new AtomicInteger();
+    // More threads than maxInFlight, so only the runner's permits keep the handlers at three.
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            8,
+            r -> {
+              Thread t = new Thread(r, "user-pool-" + threadNumber.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    Set<String> handlerThreads = ConcurrentHashMap.newKeySet();
+    CountDownLatch gate = new CountDownLatch(1);
+    CountingHandler handler =
+        new CountingHandler(
+            (w, a) -> {
+              handlerThreads.add(Thread.currentThread().getName());
+              if (!gate.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("gate never opened");
+              }
+            });
+    try {
+      SqsConsumerRunner runner =
+          runner(new RecordingSqsClient(SQS.asyncClient()), config(pair).maxInFlight(3).build())
+              .executor(pool)
+              .processor(TestWebhooks.processor(handler, Duration.ofSeconds(1), 3))
+              .build();
+      try (runner) {
+        runner.start();
+        Await.until(
+            Duration.ofSeconds(10),
+            "three handlers busy",
+            () -> handler.running.get() == 3,
+            () -> "running=" + handler.running);
+        assertThat(runner.inFlightCount()).isEqualTo(3);
+        gate.countDown();
+        Await.until(
+            Duration.ofSeconds(15),
+            "all handled",
+            () -> handler.totalSuccesses.get() == ids.size(),
+            () -> "handled=" + handler.totalSuccesses);
+        Await.until(Duration.ofSeconds(10), "queue empty", () -> queues.depth(pair.queueUrl()) == 0);
+      }
+      assertThat(handlerThreads).isNotEmpty().allSatisfy(name -> assertThat(name).startsWith("user-pool-"));
+      assertThat(handler.maxRunning.get()).isEqualTo(3);
+      assertThat(handler.successes.keySet()).containsExactlyInAnyOrderElementsOf(ids);
+      // We never close what we did not create: the pool still runs work after close().
+      assertThat(pool.isShutdown()).isFalse();
+      assertThat(pool.submit(() -> Thread.currentThread().getName()).get(5, TimeUnit.SECONDS)).startsWith("user-pool-");
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
