@@ -23,6 +23,8 @@ final class CountingHandler implements WebhookHandler {
   final AtomicInteger maxRunning = new AtomicInteger();
   final AtomicInteger totalCalls = new AtomicInteger();
   final AtomicInteger totalSuccesses = new AtomicInteger();
+  /** Calls that have returned or thrown, counted before the call returns to the processor. */
+  final AtomicInteger completed = new AtomicInteger();
 
   CountingHandler() {
     this((w, a) -> {});
@@ -45,6 +47,7 @@ final class CountingHandler implements WebhookHandler {
       totalSuccesses.incrementAndGet();
     } finally {
       running.decrementAndGet();
+      completed.incrementAndGet();
     }
   }
 

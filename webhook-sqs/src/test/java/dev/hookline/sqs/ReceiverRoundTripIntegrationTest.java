@@ -24,6 +24,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -83,6 +88,14 @@ class ReceiverRoundTripIntegrationTest {
             .POST(HttpRequest.BodyPublishers.ofByteArray(request.body()));
     request.headers().asMap().forEach((name, values) -> values.forEach(v -> b.header(name, v)));
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> post(WebhookHttpServer server, String deliveryId) {
+    try {
+      return post(server, SignedRequest.github(SECRET).id(deliveryId).body(BODY));
+    } catch (Exception e) {
+      throw new IllegalStateException("POST " + deliveryId + " failed", e);
+    }
   }
 
   @Test
@@ -152,6 +165,105 @@ class ReceiverRoundTripIntegrationTest {
           .containsOnly("warm-1");
       closeAll();
       toClose.clear();
+    }
+  }
+
+  /** One webhook POSTed during the outage test, and what came back. */
+  private record Sent(String deliveryId, long startedNanos, long answeredNanos, HttpResponse<String> response) {
+    boolean accepted() {
+      return response.statusCode() / 100 == 2;
+    }
+  }
+
+  @Test
+  void concurrentPostsThroughAnOutageLongerThanTheBudgetAreQueuedOnceAcceptedOrGet503() throws Exception {
+    String queue = SQS.createQueue("outage");
+    Duration budget = Duration.ofMillis(300);
+    Duration outage = Duration.ofSeconds(1);
+    int senders = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(senders);
+    try (FaultProxy proxy = FaultProxy.start(SQS.server().endpoint());
+        SqsAsyncClient client =
+            SqsAsyncClient.builder()
+                .endpointOverride(proxy.endpoint())
+                .region(EmbeddedSqs.REGION)
+                .credentialsProvider(EmbeddedSqs.credentials())
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build()) {
+      WebhookHttpServer server = serve(client, queue, budget);
+      // Warm up (a new SDK client's first call, JIT, connections): a cold first attempt may outlast the short budget.
+      Await.until(
+          Duration.ofSeconds(15),
+          "warm-up accepted",
+          () -> post(server, "warm-1").statusCode() == 202);
+
+      long outageStart = System.nanoTime();
+      proxy.failFor(outage, Fault.unavailable(), "SendMessageBatch");
+      // The proxy ends the window `outage` after it was set: not before outageStart + outage, not after outageEnd.
+      long outageEnd = System.nanoTime() + outage.toNanos();
+      ConcurrentLinkedQueue<Sent> sent = new ConcurrentLinkedQueue<>();
+      List<Future<?>> running = new ArrayList<>();
+      for (int s = 0; s < senders; s++) {
+        int sender = s;
+        running.add(
+            pool.submit(
+                () -> {
+                  // Each sender posts back to back until SQS is certainly back and a webhook was accepted.
+                  for (int n = 0; n < 500; n++) {
+                    String id = "outage-" + sender + "-" + n;
+                    long started = System.nanoTime();
+                    HttpResponse<String> response = post(server, id);
+                    Sent one = new Sent(id, started, System.nanoTime(), response);
+                    sent.add(one);
+                    if (started - outageEnd > 0 && one.accepted()) {
+                      return null;
+                    }
+                  }
+                  throw new AssertionError("sender " + sender + " never got a webhook accepted after the outage");
+                }));
+      }
+      for (Future<?> f : running) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+
+      List<String> accepted = new ArrayList<>();
+      List<String> rejected = new ArrayList<>();
+      for (Sent one : sent) {
+        if (one.accepted()) {
+          accepted.add(one.deliveryId());
+          continue;
+        }
+        rejected.add(one.deliveryId());
+        assertThat(one.response().statusCode()).as(one.deliveryId()).isEqualTo(503);
+        assertThat(one.response().headers().firstValue("Retry-After"))
+            .as(one.deliveryId())
+            .hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isPositive());
+      }
+      // Answered while SQS was certainly down: the outage outlasted the budget, so nothing could be accepted.
+      assertThat(sent)
+          .filteredOn(one -> one.answeredNanos() - (outageStart + outage.toNanos()) < 0)
+          .isNotEmpty()
+          .allSatisfy(one -> assertThat(one.response().statusCode()).as(one.deliveryId()).isEqualTo(503));
+      // Each sender stopped at a webhook accepted after the outage (not asserted for every later one: on a busy
+      // machine even a healthy call may outlast a 300 ms budget).
+      assertThat(sent).filteredOn(one -> one.startedNanos() - outageEnd > 0 && one.accepted()).hasSize(senders);
+      assertThat(proxy.faultCount("SendMessageBatch")).isPositive();
+
+      // Ack means durable: every webhook that got a 2xx is on the queue. (A 503 promises nothing either way: a
+      // call still in flight when the budget ran out may store it, and the sender's retry is then a duplicate.)
+      List<String> queued =
+          Await.drain(SQS.syncClient(), queue).stream()
+              .map(m -> m.messageAttributes().get(EnvelopeCodec.ATTR_DELIVERY_ID).stringValue())
+              .collect(Collectors.toList());
+      assertThat(queued).containsAll(accepted);
+      List<String> everySent = new ArrayList<>(accepted);
+      everySent.addAll(rejected);
+      everySent.add("warm-1");
+      assertThat(everySent).containsAll(queued);
+      closeAll();
+      toClose.clear();
+    } finally {
+      pool.shutdownNow();
     }
   }
 }

@@ -1,16 +1,24 @@
 package dev.hookline.sqs;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequest;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchResponse;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequest;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResultEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
@@ -29,6 +37,16 @@ final class RecordingSqsClient implements SqsAsyncClient {
   private final SqsAsyncClient delegate;
   final ConcurrentLinkedQueue<VisibilityCall> visibilityChanges = new ConcurrentLinkedQueue<>();
   final ConcurrentLinkedQueue<ReceiveMessageRequest> receives = new ConcurrentLinkedQueue<>();
+  /** Every message the receives returned, recorded before the caller sees the response. */
+  final ConcurrentLinkedQueue<Message> received = new ConcurrentLinkedQueue<>();
+  /** How many messages the receives returned, counted before the caller sees the response. */
+  final AtomicInteger messagesReceived = new AtomicInteger();
+  /** Receipt handles of the messages SQS confirmed deleted. */
+  final Set<String> deletedReceipts = ConcurrentHashMap.newKeySet();
+  /** The {@code SendMessage} requests (the runner's dead-letter sends). */
+  final ConcurrentLinkedQueue<SendMessageRequest> sent = new ConcurrentLinkedQueue<>();
+  /** Delete, visibility and send calls passed on to SQS that have not answered yet. */
+  final AtomicInteger callsInFlight = new AtomicInteger();
   final AtomicInteger receivesStarted = new AtomicInteger();
   final AtomicInteger receivesCompleted = new AtomicInteger();
   final AtomicInteger deleteBatches = new AtomicInteger();
@@ -60,8 +78,21 @@ final class RecordingSqsClient implements SqsAsyncClient {
     }
     CompletableFuture<ReceiveMessageResponse> call = delegate.receiveMessage(request);
     call.whenComplete((r, e) -> receivesCompleted.incrementAndGet());
-    // Returned as is, so that cancelling it cancels the HTTP call.
-    return call;
+    // The caller's future completes only after the messages are recorded; cancelling it cancels the HTTP call.
+    CompletableFuture<ReceiveMessageResponse> recorded =
+        call.thenApply(
+            r -> {
+              received.addAll(r.messages());
+              messagesReceived.addAndGet(r.messages().size());
+              return r;
+            });
+    recorded.whenComplete(
+        (r, e) -> {
+          if (recorded.isCancelled()) {
+            call.cancel(true);
+          }
+        });
+    return recorded;
   }
 
   @Override
@@ -71,7 +102,17 @@ final class RecordingSqsClient implements SqsAsyncClient {
       return CompletableFuture.failedFuture(serverError());
     }
     deletedEntries.addAndGet(request.entries().size());
-    return delegate.deleteMessageBatch(request);
+    Map<String, String> receiptById = new HashMap<>();
+    for (DeleteMessageBatchRequestEntry e : request.entries()) {
+      receiptById.put(e.id(), e.receiptHandle());
+    }
+    return tracked(
+        delegate.deleteMessageBatch(request),
+        r -> {
+          for (DeleteMessageBatchResultEntry ok : r.successful()) {
+            deletedReceipts.add(receiptById.get(ok.id()));
+          }
+        });
   }
 
   @Override
@@ -83,12 +124,29 @@ final class RecordingSqsClient implements SqsAsyncClient {
     if (takeOne(failVisibilityChanges)) {
       return CompletableFuture.failedFuture(serverError());
     }
-    return delegate.changeMessageVisibilityBatch(request);
+    return tracked(delegate.changeMessageVisibilityBatch(request), r -> {});
   }
 
   @Override
   public CompletableFuture<SendMessageResponse> sendMessage(SendMessageRequest request) {
-    return delegate.sendMessage(request);
+    sent.add(request);
+    return tracked(delegate.sendMessage(request), r -> {});
+  }
+
+  /** Counts a call as in flight until it answered and {@code onSuccess} has seen its response. */
+  private <T> CompletableFuture<T> tracked(CompletableFuture<T> call, Consumer<T> onSuccess) {
+    callsInFlight.incrementAndGet();
+    call.whenComplete(
+        (r, e) -> {
+          try {
+            if (r != null) {
+              onSuccess.accept(r);
+            }
+          } finally {
+            callsInFlight.decrementAndGet();
+          }
+        });
+    return call;
   }
 
   /** Returns the timeouts requested so far, in order. */

@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hookline.core.PermanentFailureException;
 import dev.hookline.core.PipelineListener;
+import dev.hookline.core.Webhook;
+import dev.hookline.core.WebhookHandler;
 import dev.hookline.core.envelope.EnvelopeCodec;
 import dev.hookline.core.idempotency.InMemoryIdempotencyStore;
+import dev.hookline.core.retry.Backoff;
 import dev.hookline.core.retry.FailureReport;
+import dev.hookline.core.retry.RetryPolicy;
 import dev.hookline.core.retry.WebhookProcessor;
 import dev.hookline.sqs.internal.MessageEffects;
 import dev.hookline.testkit.Await;
@@ -15,18 +19,25 @@ import dev.hookline.testkit.ElasticMqExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
 class SqsConsumerRunnerIntegrationTest {
 
@@ -108,10 +119,20 @@ class SqsConsumerRunnerIntegrationTest {
             (w, a) -> {
               throw new IllegalStateException("downstream said no");
             });
+    // Exponential, so that each retry's delay depends on the attempt number the runner reads from
+    // ApproximateReceiveCount: a runner that passed attempt 1 every time would ask for 1 s, 1 s, ... and never
+    // reach maxAttempts.
+    RetryPolicy policy =
+        RetryPolicy.builder()
+            .maxAttempts(3)
+            .backoff(Backoff.exponential(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(10)))
+            .build();
     RecordingSqsClient client = new RecordingSqsClient(SQS.asyncClient());
     try (SqsConsumerRunner runner =
         runner(client, config(pair).build())
-            .processor(TestWebhooks.processor(handler, Duration.ofSeconds(1), 3))
+            .processor(
+                TestWebhooks.processor(
+                    handler, policy, InMemoryIdempotencyStore.builder().build(), PipelineListener.NONE))
             .build()) {
       runner.start();
       List<Message> dead = queues.drain(pair.dlqUrl(), 1, Duration.ofSeconds(15));
@@ -132,9 +153,10 @@ class SqsConsumerRunnerIntegrationTest {
               MessageEffects.ATTR_ORIGINAL_MESSAGE_ID);
       Await.until(Duration.ofSeconds(10), "source queue empty", () -> queues.depth(pair.queueUrl()) == 0);
     }
-    assertThat(handler.calls("fail-1")).isEqualTo(3);
-    // Two retries, each made visible again after the policy's 1 s delay.
-    assertThat(client.visibilityTimeouts()).containsExactly(1, 1);
+    assertThat(handler.log).containsExactly("fail-1#1", "fail-1#2", "fail-1#3");
+    // The runner asked SQS to hide the message for the backoff of the attempt that failed: 1 s after attempt 1,
+    // 2 s after attempt 2 (read from the requests, not the wall clock). Attempt 3 was the last: dead-lettered.
+    assertThat(client.visibilityTimeouts()).containsExactly(1, 2);
   }
 
   @Test
@@ -196,50 +218,69 @@ class SqsConsumerRunnerIntegrationTest {
   @Test
   void afterACrashANewRunnerHandlesEveryMessageOnce() throws Exception {
     var pair = SQS.createQueueWithDlq("crash", 10, 2);
-    List<String> ids = ids("crash", 200);
+    List<String> ids = ids("crash", 100);
     Set<String> permanent = ids.stream().filter(id -> id.endsWith("7")).collect(Collectors.toSet());
     queues.send(pair.queueUrl(), ids);
     // One idempotency store that survives the crash (in production: a shared store such as a database).
     InMemoryIdempotencyStore store = InMemoryIdempotencyStore.builder().build();
-    TestWebhooks.RecordingListener listener = new TestWebhooks.RecordingListener();
-    CountDownLatch never = new CountDownLatch(1);
-    CountingHandler first =
-        new CountingHandler(
-            (w, a) -> {
-              if (permanent.contains(w.deliveryId())) {
-                throw new PermanentFailureException("bad payload");
-              }
-            });
-    CountingHandler blocking =
-        new CountingHandler(
-            (w, a) -> {
-              if (first.totalCalls.get() >= 50) {
-                never.await();
-              }
-              first.handle(w, a);
-            });
-    CountingHandler second =
-        new CountingHandler(
-            (w, a) -> {
-              if (permanent.contains(w.deliveryId())) {
-                throw new PermanentFailureException("bad payload");
-              }
-            });
+    WebhookHandler failPermanent =
+        (w, a) -> {
+          if (permanent.contains(w.deliveryId())) {
+            throw new PermanentFailureException("bad payload");
+          }
+        };
+    CountingHandler first = new CountingHandler(failPermanent);
+    CountingHandler second = new CountingHandler(failPermanent);
+    // The crash comes in the 30th onHandled, on the handler's thread: the handler has returned and the store has
+    // recorded the delivery as done, but the runner has not yet queued its delete. That delete is never sent, and
+    // neither are those still waiting out the 1 s batch linger. Which deletes did reach SQS is read from the
+    // client, so the expectation below is exact however the batches fell.
+    AtomicReference<SqsConsumerRunner> crashing = new AtomicReference<>();
+    AtomicInteger handledByFirst = new AtomicInteger();
+    PipelineListener crashOnThe30th =
+        new PipelineListener() {
+          @Override
+          public void onHandled(Webhook webhook, int attempt, Duration handlerTime) {
+            if (handledByFirst.incrementAndGet() == 30) {
+              crashing.get().abort();
+            }
+          }
+        };
+    // Our own pool for the first runner, so the test can wait for its handlers to finish after the crash.
+    ExecutorService firstPool = Executors.newFixedThreadPool(8);
+    RecordingSqsClient firstClient = new RecordingSqsClient(SQS.asyncClient());
     SqsConsumerConfig config = config(pair).maxInFlight(8).visibilityTimeout(Duration.ofSeconds(2)).build();
-
     SqsConsumerRunner crashed =
-        runner(new RecordingSqsClient(SQS.asyncClient()), config)
-            .processor(TestWebhooks.processor(blocking, Duration.ofSeconds(1), 3, store, listener))
+        runner(firstClient, config.toBuilder().batchLinger(Duration.ofSeconds(1)).build())
+            .executor(firstPool)
+            .processor(TestWebhooks.processor(first, Duration.ofSeconds(1), 3, store, crashOnThe30th))
             .build();
+    crashing.set(crashed);
     crashed.start();
+    Await.until(Duration.ofSeconds(20), "first runner crashed", () -> !crashed.isRunning());
+    firstPool.shutdown();
+    assertThat(firstPool.awaitTermination(10, TimeUnit.SECONDS)).as("first runner's handlers finished").isTrue();
     Await.until(
-        Duration.ofSeconds(20),
-        "first runner busy mid-batch",
-        () -> first.totalCalls.get() >= 50 && blocking.running.get() >= 8);
-    crashed.abort();
+        Duration.ofSeconds(10),
+        "first runner's SQS calls answered",
+        () -> firstClient.callsInFlight.get() == 0,
+        () -> "inFlight=" + firstClient.callsInFlight.get());
 
+    Map<String, String> deliveryIdByReceipt = new HashMap<>();
+    for (Message m : firstClient.received) {
+      deliveryIdByReceipt.put(m.receiptHandle(), strings(m).get(EnvelopeCodec.ATTR_DELIVERY_ID));
+    }
+    Set<String> deletedByFirst =
+        firstClient.deletedReceipts.stream().map(deliveryIdByReceipt::get).collect(Collectors.toSet());
+    Set<String> handledNotDeleted = new HashSet<>(first.successes.keySet());
+    handledNotDeleted.removeAll(deletedByFirst);
+    assertThat(first.totalSuccesses.get()).isGreaterThanOrEqualTo(30);
+    assertThat(handledNotDeleted).as("handled by the first runner, not deleted when it crashed").isNotEmpty();
+
+    TestWebhooks.RecordingListener listener = new TestWebhooks.RecordingListener();
+    RecordingSqsClient secondClient = new RecordingSqsClient(SQS.asyncClient());
     try (SqsConsumerRunner next =
-        runner(new RecordingSqsClient(SQS.asyncClient()), config)
+        runner(secondClient, config)
             .processor(TestWebhooks.processor(second, Duration.ofSeconds(1), 3, store, listener))
             .build()) {
       next.start();
@@ -249,20 +290,97 @@ class SqsConsumerRunnerIntegrationTest {
           () -> queues.depth(pair.queueUrl()) == 0,
           () -> "depth=" + queues.depth(pair.queueUrl()));
     }
-    never.countDown();
 
-    Set<String> handled = new HashSet<>(first.successes.keySet());
-    handled.addAll(second.successes.keySet());
-    handled.removeAll(permanent);
-    for (String id : handled) {
-      assertThat(first.successes(id) + second.successes(id)).as("handled once: " + id).isEqualTo(1);
+    // Every redelivery of a handled message was an idempotency skip, once each; its handler never ran again.
+    assertThat(listener.duplicates).containsExactlyInAnyOrderElementsOf(handledNotDeleted);
+    for (String id : handledNotDeleted) {
+      assertThat(second.calls(id)).as("handler not called again: " + id).isZero();
     }
-    Set<String> deadLettered =
-        queues.drain(pair.dlqUrl(), 100, Duration.ofSeconds(3)).stream()
+    // Every other message was handled exactly once overall...
+    for (String id : ids) {
+      if (!permanent.contains(id)) {
+        assertThat(first.successes(id) + second.successes(id)).as("handled once: " + id).isEqualTo(1);
+      }
+    }
+    // ...and every permanent failure dead-lettered. A dead-lettered message whose delete the crash lost is
+    // received again and dead-lettered again (a dead letter releases its idempotency claim, so that a redrive is
+    // handled), so the dead-letter queue holds exactly what both runners sent to it.
+    List<String> deadLettered =
+        Await.drain(SQS.syncClient(), pair.dlqUrl()).stream()
             .map(m -> strings(m).get(EnvelopeCodec.ATTR_DELIVERY_ID))
-            .collect(Collectors.toSet());
-    assertThat(deadLettered).isEqualTo(permanent);
-    assertThat(handled.size() + deadLettered.size()).isEqualTo(ids.size());
+            .collect(Collectors.toList());
+    List<String> sentToDlq = new ArrayList<>();
+    for (RecordingSqsClient client : List.of(firstClient, secondClient)) {
+      for (SendMessageRequest r : client.sent) {
+        sentToDlq.add(r.messageAttributes().get(EnvelopeCodec.ATTR_DELIVERY_ID).stringValue());
+      }
+    }
+    assertThat(deadLettered).containsExactlyInAnyOrderElementsOf(sentToDlq);
+    assertThat(new HashSet<>(deadLettered)).isEqualTo(permanent);
+    for (String id : permanent) {
+      assertThat(second.calls(id))
+          .as("seen again only if its delete was lost: " + id)
+          .isEqualTo(deletedByFirst.contains(id) ? 0 : 1);
+    }
+    assertThat(first.successes.size() + second.successes.size() + permanent.size()).isEqualTo(ids.size());
+  }
+
+  @Test
+  void handlersRunOnAnExecutorYouPassAndCloseLeavesItRunning() throws Exception {
+    var pair = SQS.createQueueWithDlq("executor", 10, 30);
+    List<String> ids = ids("exec", 30);
+    queues.send(pair.queueUrl(), ids);
+    AtomicInteger threadNumber = new AtomicInteger();
+    // More threads than maxInFlight, so only the runner's permits keep the handlers at three.
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            8,
+            r -> {
+              Thread t = new Thread(r, "user-pool-" + threadNumber.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    Set<String> handlerThreads = ConcurrentHashMap.newKeySet();
+    CountDownLatch gate = new CountDownLatch(1);
+    CountingHandler handler =
+        new CountingHandler(
+            (w, a) -> {
+              handlerThreads.add(Thread.currentThread().getName());
+              if (!gate.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("gate never opened");
+              }
+            });
+    try {
+      SqsConsumerRunner runner =
+          runner(new RecordingSqsClient(SQS.asyncClient()), config(pair).maxInFlight(3).build())
+              .executor(pool)
+              .processor(TestWebhooks.processor(handler, Duration.ofSeconds(1), 3))
+              .build();
+      try (runner) {
+        runner.start();
+        Await.until(
+            Duration.ofSeconds(10),
+            "three handlers busy",
+            () -> handler.running.get() == 3,
+            () -> "running=" + handler.running);
+        assertThat(runner.inFlightCount()).isEqualTo(3);
+        gate.countDown();
+        Await.until(
+            Duration.ofSeconds(15),
+            "all handled",
+            () -> handler.totalSuccesses.get() == ids.size(),
+            () -> "handled=" + handler.totalSuccesses);
+        Await.until(Duration.ofSeconds(10), "queue empty", () -> queues.depth(pair.queueUrl()) == 0);
+      }
+      assertThat(handlerThreads).isNotEmpty().allSatisfy(name -> assertThat(name).startsWith("user-pool-"));
+      assertThat(handler.maxRunning.get()).isEqualTo(3);
+      assertThat(handler.successes.keySet()).containsExactlyInAnyOrderElementsOf(ids);
+      // We never close what we did not create: the pool still runs work after close().
+      assertThat(pool.isShutdown()).isFalse();
+      assertThat(pool.submit(() -> Thread.currentThread().getName()).get(5, TimeUnit.SECONDS)).startsWith("user-pool-");
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test

@@ -53,9 +53,18 @@ final class TestWebhooks {
       int maxAttempts,
       IdempotencyStore store,
       PipelineListener listener) {
+    return processor(
+        handler,
+        RetryPolicy.builder().maxAttempts(maxAttempts).backoff(Backoff.fixed(retryDelay)).build(),
+        store,
+        listener);
+  }
+
+  static WebhookProcessor processor(
+      WebhookHandler handler, RetryPolicy retryPolicy, IdempotencyStore store, PipelineListener listener) {
     return WebhookProcessor.builder()
         .handler(handler)
-        .retryPolicy(RetryPolicy.builder().maxAttempts(maxAttempts).backoff(Backoff.fixed(retryDelay)).build())
+        .retryPolicy(retryPolicy)
         .idempotencyStore(store)
         .inProgressRetryDelay(Duration.ofSeconds(1))
         .listener(listener)
