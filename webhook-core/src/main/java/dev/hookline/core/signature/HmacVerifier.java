@@ -2,7 +2,6 @@ package dev.hookline.core.signature;
 
 import dev.hookline.core.WebhookHeaders;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -34,7 +33,7 @@ import java.util.Optional;
  *     .build();
  * }</pre>
  */
-public final class HmacVerifier implements SignatureVerifier {
+public final class HmacVerifier extends TimestampedVerifier {
 
   /** The placeholder for the raw body in {@link Builder#signedContent}. */
   public static final String BODY = "{body}";
@@ -81,16 +80,15 @@ public final class HmacVerifier implements SignatureVerifier {
   private final byte[] beforeBytes;
   private final byte[] afterBytes;
   private final String deliveryIdHeader;
-  private final TimestampWindow window;
 
   private HmacVerifier(Builder b, HmacKeys keys, String template, TimestampWindow window) {
+    super(window);
     this.keys = keys;
     this.signatureHeader = b.signatureHeader;
     this.encoding = b.encoding;
     this.prefix = b.prefix;
     this.timestampHeader = b.timestampHeader;
     this.deliveryIdHeader = b.deliveryIdHeader;
-    this.window = window;
     int at = template.indexOf(BODY);
     this.before = template.substring(0, at);
     this.after = template.substring(at + BODY.length());
@@ -104,21 +102,7 @@ public final class HmacVerifier implements SignatureVerifier {
   }
 
   @Override
-  public void verify(WebhookHeaders headers, byte[] body) {
-    verifyAt(headers, body, window.nowMillis());
-  }
-
-  /**
-   * {@inheritDoc}
-   *
-   * <p>The signed timestamp is checked against {@code receivedAt} instead of the clock.
-   */
-  @Override
-  public void verifyAsOf(WebhookHeaders headers, byte[] body, Instant receivedAt) {
-    verifyAt(headers, body, receivedAt.toEpochMilli());
-  }
-
-  private void verifyAt(WebhookHeaders headers, byte[] body, long receivedAtMillis) {
+  void verifyAt(WebhookHeaders headers, byte[] body, long receivedAtMillis) {
     String value = SignatureLists.stripPrefix(HeaderValues.required(headers, signatureHeader), prefix, signatureHeader);
     byte[] signature =
         encoding == Encoding.HEX

@@ -2,7 +2,6 @@ package dev.hookline.core.signature;
 
 import dev.hookline.core.WebhookHeaders;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,7 +24,7 @@ import java.util.Optional;
  * @see <a href="https://api.slack.com/authentication/verifying-requests-from-slack">Verifying requests from
  *     Slack</a>
  */
-public final class SlackVerifier implements SignatureVerifier {
+public final class SlackVerifier extends TimestampedVerifier {
 
   /** The signature header. */
   public static final String SIGNATURE_HEADER = "X-Slack-Signature";
@@ -36,11 +35,10 @@ public final class SlackVerifier implements SignatureVerifier {
   private static final String PREFIX = "v0=";
 
   private final HmacKeys keys;
-  private final TimestampWindow window;
 
   private SlackVerifier(HmacKeys keys, TimestampWindow window) {
+    super(window);
     this.keys = keys;
-    this.window = window;
   }
 
   /** Returns a new builder. */
@@ -49,21 +47,7 @@ public final class SlackVerifier implements SignatureVerifier {
   }
 
   @Override
-  public void verify(WebhookHeaders headers, byte[] body) {
-    verifyAt(headers, body, window.nowMillis());
-  }
-
-  /**
-   * {@inheritDoc}
-   *
-   * <p>The signed timestamp is checked against {@code receivedAt} instead of the clock.
-   */
-  @Override
-  public void verifyAsOf(WebhookHeaders headers, byte[] body, Instant receivedAt) {
-    verifyAt(headers, body, receivedAt.toEpochMilli());
-  }
-
-  private void verifyAt(WebhookHeaders headers, byte[] body, long receivedAtMillis) {
+  void verifyAt(WebhookHeaders headers, byte[] body, long receivedAtMillis) {
     String value = HeaderValues.required(headers, SIGNATURE_HEADER);
     String timestamp = HeaderValues.required(headers, TIMESTAMP_HEADER);
     byte[] signature = Codec.requireHex(SignatureLists.stripPrefix(value, PREFIX, SIGNATURE_HEADER), SIGNATURE_HEADER);

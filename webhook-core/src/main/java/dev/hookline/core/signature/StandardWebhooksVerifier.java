@@ -3,7 +3,6 @@ package dev.hookline.core.signature;
 import dev.hookline.core.WebhookHeaders;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -37,7 +36,7 @@ import java.util.Optional;
  * @see <a href="https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md">The
  *     Standard Webhooks specification</a>
  */
-public final class StandardWebhooksVerifier implements SignatureVerifier {
+public final class StandardWebhooksVerifier extends TimestampedVerifier {
 
   /** The message id header. */
   public static final String ID_HEADER = "webhook-id";
@@ -56,12 +55,11 @@ public final class StandardWebhooksVerifier implements SignatureVerifier {
 
   private final HmacKeys secrets;
   private final Ed25519Keys publicKeys;
-  private final TimestampWindow window;
 
   private StandardWebhooksVerifier(HmacKeys secrets, Ed25519Keys publicKeys, TimestampWindow window) {
+    super(window);
     this.secrets = secrets;
     this.publicKeys = publicKeys;
-    this.window = window;
   }
 
   /** Returns a new builder. */
@@ -70,21 +68,7 @@ public final class StandardWebhooksVerifier implements SignatureVerifier {
   }
 
   @Override
-  public void verify(WebhookHeaders headers, byte[] body) {
-    verifyAt(headers, body, window.nowMillis());
-  }
-
-  /**
-   * {@inheritDoc}
-   *
-   * <p>The signed timestamp is checked against {@code receivedAt} instead of the clock.
-   */
-  @Override
-  public void verifyAsOf(WebhookHeaders headers, byte[] body, Instant receivedAt) {
-    verifyAt(headers, body, receivedAt.toEpochMilli());
-  }
-
-  private void verifyAt(WebhookHeaders headers, byte[] body, long receivedAtMillis) {
+  void verifyAt(WebhookHeaders headers, byte[] body, long receivedAtMillis) {
     String id = HeaderValues.requiredAny(headers, ID_HEADER, SVIX_ID);
     String timestamp = HeaderValues.requiredAny(headers, TIMESTAMP_HEADER, SVIX_TIMESTAMP);
     String value = HeaderValues.requiredAny(headers, SIGNATURE_HEADER, SVIX_SIGNATURE);

@@ -2,7 +2,6 @@ package dev.hookline.core.signature;
 
 import dev.hookline.core.WebhookHeaders;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,17 +25,16 @@ import java.util.Optional;
  *
  * @see <a href="https://docs.stripe.com/webhooks#verify-manually">Verify signatures manually</a>
  */
-public final class StripeVerifier implements SignatureVerifier {
+public final class StripeVerifier extends TimestampedVerifier {
 
   /** The signature header. */
   public static final String SIGNATURE_HEADER = "Stripe-Signature";
 
   private final HmacKeys keys;
-  private final TimestampWindow window;
 
   private StripeVerifier(HmacKeys keys, TimestampWindow window) {
+    super(window);
     this.keys = keys;
-    this.window = window;
   }
 
   /** Returns a new builder. */
@@ -45,21 +43,7 @@ public final class StripeVerifier implements SignatureVerifier {
   }
 
   @Override
-  public void verify(WebhookHeaders headers, byte[] body) {
-    verifyAt(headers, body, window.nowMillis());
-  }
-
-  /**
-   * {@inheritDoc}
-   *
-   * <p>The signed timestamp is checked against {@code receivedAt} instead of the clock.
-   */
-  @Override
-  public void verifyAsOf(WebhookHeaders headers, byte[] body, Instant receivedAt) {
-    verifyAt(headers, body, receivedAt.toEpochMilli());
-  }
-
-  private void verifyAt(WebhookHeaders headers, byte[] body, long receivedAtMillis) {
+  void verifyAt(WebhookHeaders headers, byte[] body, long receivedAtMillis) {
     String value = HeaderValues.required(headers, SIGNATURE_HEADER);
     String timestamp = null;
     List<byte[]> signatures = new ArrayList<>(2);
