@@ -7,13 +7,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
-import software.amazon.awssdk.services.cloudwatch.CloudWatchClientBuilder;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 
 /**
  * The {@code hookline} command: {@code dlq list}, {@code dlq redrive}, {@code queues ensure} and {@code send-test}.
@@ -95,12 +94,7 @@ public final class HooklineCli implements Runnable {
 
   /** Builds an SQS client from the global options; the caller closes it. */
   SqsClient sqsClient() {
-    SqsClientBuilder b = SqsClient.builder();
-    if (endpoint != null) {
-      b.endpointOverride(endpoint);
-    }
-    b.region(resolveRegion());
-    return b.build();
+    return build(SqsClient.builder(), endpoint);
   }
 
   /**
@@ -109,12 +103,14 @@ public final class HooklineCli implements Runnable {
    * @param endpointOverride the CloudWatch endpoint, or null for AWS's
    */
   CloudWatchClient cloudWatchClient(URI endpointOverride) {
-    CloudWatchClientBuilder b = CloudWatchClient.builder();
+    return build(CloudWatchClient.builder(), endpointOverride);
+  }
+
+  private <B extends AwsClientBuilder<B, C>, C> C build(B builder, URI endpointOverride) {
     if (endpointOverride != null) {
-      b.endpointOverride(endpointOverride);
+      builder.endpointOverride(endpointOverride);
     }
-    b.region(resolveRegion());
-    return b.build();
+    return builder.region(resolveRegion()).build();
   }
 
   private Region resolveRegion() {

@@ -345,7 +345,7 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
       return Optional.empty();
     }
     return Optional.of(
-        effectsByArn.computeIfAbsent(arn, k -> new MessageEffects(client, url.get(), deadLetterQueueUrl)));
+        effectsByArn.computeIfAbsent(arn, k -> new MessageEffects(client, url.get(), deadLetterQueueUrl, codec)));
   }
 
   private Optional<String> resolveQueueUrl(String arn, Context context) {

@@ -10,14 +10,9 @@ import dev.hookline.core.Webhook;
 import dev.hookline.core.envelope.EnvelopeCodec;
 import dev.hookline.core.retry.FailureReport;
 import dev.hookline.core.retry.WebhookProcessor;
-import dev.hookline.core.signature.GitHubVerifier;
-import dev.hookline.core.signature.ShopifyVerifier;
 import dev.hookline.core.signature.SignatureVerificationException;
 import dev.hookline.core.signature.SignatureVerifier;
 import dev.hookline.core.signature.SignatureVerifiers;
-import dev.hookline.core.signature.SlackVerifier;
-import dev.hookline.core.signature.StandardWebhooksVerifier;
-import dev.hookline.core.signature.StripeVerifier;
 import dev.hookline.sqs.admin.ApiGatewayDirectIntegration;
 import dev.hookline.sqs.admin.DirectIntegrationSender;
 import dev.hookline.sqs.internal.SqsMessages;
@@ -67,21 +62,7 @@ class SqsBatchFunctionSignatureIntegrationTest {
 
   /** The scheme's verifier with the consumer's clock, where the scheme has a replay window. */
   private static SignatureVerifier verifier(String scheme, Clock clock) {
-    String secret = secret(scheme);
-    switch (scheme) {
-      case "standard-webhooks":
-        return StandardWebhooksVerifier.builder().addSecret(secret).clock(clock).build();
-      case "github":
-        return GitHubVerifier.builder().addSecret(secret).build();
-      case "stripe":
-        return StripeVerifier.builder().addSecret(secret).clock(clock).build();
-      case "shopify":
-        return ShopifyVerifier.builder().addSecret(secret).build();
-      case "slack":
-        return SlackVerifier.builder().addSecret(secret).clock(clock).build();
-      default:
-        throw new IllegalArgumentException(scheme);
-    }
+    return SignatureVerifiers.forScheme(scheme, List.of(secret(scheme)), clock);
   }
 
   private static SignedRequest.Builder signed(String scheme, String label, Instant at) {

@@ -146,7 +146,7 @@ public final class SqsConsumerRunner implements AutoCloseable {
     this.clock = b.clock;
     this.backoff = new ReceiveBackoff(b.receiveBackoffMin, b.receiveBackoffMax, b.random);
     this.listener = PipelineListener.safe(config.listener());
-    this.effects = new MessageEffects(client, config.queueUrl(), config.deadLetterQueueUrl());
+    this.effects = new MessageEffects(client, config.queueUrl(), config.deadLetterQueueUrl(), codec);
     this.permits = new Semaphore(config.maxInFlight());
     this.receiveBatch = Math.min(SqsMessages.MAX_BATCH_ENTRIES, config.maxInFlight());
   }

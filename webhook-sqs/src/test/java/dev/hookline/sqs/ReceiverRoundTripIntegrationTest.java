@@ -33,7 +33,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -132,12 +131,7 @@ class ReceiverRoundTripIntegrationTest {
     String queue = SQS.createQueue("http503");
     try (FaultProxy proxy = FaultProxy.start(SQS.server().endpoint());
         SqsAsyncClient client =
-            SqsAsyncClient.builder()
-                .endpointOverride(proxy.endpoint())
-                .region(EmbeddedSqs.REGION)
-                .credentialsProvider(EmbeddedSqs.credentials())
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
-                .build()) {
+            EmbeddedSqs.newAsyncClientWithoutRetries(proxy.endpoint())) {
       WebhookHttpServer server = serve(client, queue, Duration.ofMillis(800));
       // Warm up the path (a new SDK client's first call, JIT, connections) so the timing below measures the budget,
       // not a cold start; a cold first attempt may itself outlast the short budget, so try until accepted.
@@ -184,12 +178,7 @@ class ReceiverRoundTripIntegrationTest {
     ExecutorService pool = Executors.newFixedThreadPool(senders);
     try (FaultProxy proxy = FaultProxy.start(SQS.server().endpoint());
         SqsAsyncClient client =
-            SqsAsyncClient.builder()
-                .endpointOverride(proxy.endpoint())
-                .region(EmbeddedSqs.REGION)
-                .credentialsProvider(EmbeddedSqs.credentials())
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
-                .build()) {
+            EmbeddedSqs.newAsyncClientWithoutRetries(proxy.endpoint())) {
       WebhookHttpServer server = serve(client, queue, budget);
       // Warm up (a new SDK client's first call, JIT, connections): a cold first attempt may outlast the short budget.
       Await.until(

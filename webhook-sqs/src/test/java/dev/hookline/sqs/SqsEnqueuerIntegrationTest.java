@@ -36,7 +36,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -67,12 +66,7 @@ class SqsEnqueuerIntegrationTest {
   void setUp() {
     proxy = FaultProxy.start(SQS.server().endpoint());
     proxied =
-        SqsAsyncClient.builder()
-            .endpointOverride(proxy.endpoint())
-            .region(EmbeddedSqs.REGION)
-            .credentialsProvider(EmbeddedSqs.credentials())
-            .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
-            .build();
+        EmbeddedSqs.newAsyncClientWithoutRetries(proxy.endpoint());
     closeables.add(proxied);
     closeables.add(proxy);
     // A new SDK client's first call is slow (class loading, event loop); keep it out of the budgets under test.

@@ -7,6 +7,7 @@ import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import org.elasticmq.rest.sqs.TheSQSRestServerBuilder;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -87,6 +88,24 @@ public final class EmbeddedSqs implements AutoCloseable {
         .endpointOverride(endpointOverride)
         .region(REGION)
         .credentialsProvider(credentials())
+        .build();
+  }
+
+  /**
+   * Returns a new async client for an endpoint, with the SDK's own retries off, so that each fault a {@link
+   * FaultProxy} at that endpoint injects reaches the caller as it is (for testing code that retries by itself); the
+   * caller closes it.
+   *
+   * @param endpointOverride the endpoint, for example {@link FaultProxy#endpoint()}
+   * @return a new client
+   */
+  public static SqsAsyncClient newAsyncClientWithoutRetries(URI endpointOverride) {
+    Objects.requireNonNull(endpointOverride, "endpointOverride");
+    return SqsAsyncClient.builder()
+        .endpointOverride(endpointOverride)
+        .region(REGION)
+        .credentialsProvider(credentials())
+        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
         .build();
   }
 

@@ -214,6 +214,18 @@ public final class EnvelopeCodec {
   }
 
   /**
+   * Returns whether a message with these attributes is in the form an API Gateway direct integration writes (raw
+   * body, webhook details as attributes) rather than an envelope: it has {@value #ATTR_SOURCE} and no {@value
+   * #ATTR_VERSION}. {@link #decode} reads such a message as that form whatever its body looks like.
+   *
+   * @param attributes the message's string attributes
+   * @return true for the direct-integration form
+   */
+  public static boolean isDirectIntegrationForm(Map<String, String> attributes) {
+    return !attributes.containsKey(ATTR_VERSION) && attributes.containsKey(ATTR_SOURCE);
+  }
+
+  /**
    * Decodes a queue message: our envelope, or the form an API Gateway direct integration writes.
    *
    * @param messageBody the message body
@@ -237,7 +249,7 @@ public final class EnvelopeCodec {
       return decodeEnvelope(parse(messageBody));
     }
     // Attributes decide before the body: a direct-integration body is the sender's, and may look like an envelope.
-    if (attributes.containsKey(ATTR_SOURCE)) {
+    if (isDirectIntegrationForm(attributes)) {
       return decodeDirect(messageBody, attributes);
     }
     // Cheap test first so that other bodies are not parsed as JSON for nothing.

@@ -1,5 +1,6 @@
 package dev.hookline.core.signature;
 
+import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -48,6 +49,29 @@ public final class SignatureVerifiers {
     Objects.requireNonNull(scheme, "scheme");
     Objects.requireNonNull(secrets, "secrets");
     return builderFor(scheme).secrets(secrets).build();
+  }
+
+  /**
+   * Returns the verifier for a scheme, keyed with the secrets, whose replay window is measured with {@code clock}
+   * (for schemes that sign a timestamp: {@code standard-webhooks}, {@code stripe}, {@code slack}; the others have no
+   * window and ignore it). Otherwise as {@link #forScheme(String, Collection)}.
+   *
+   * @param scheme one of {@link #SCHEMES}, in any case
+   * @param secrets the secrets, at least one
+   * @param clock the clock signed timestamps are checked against
+   * @return the immutable verifier
+   * @throws IllegalArgumentException as {@link #forScheme(String, Collection)} does
+   * @throws NullPointerException when an argument or a secret is null
+   */
+  public static SignatureVerifier forScheme(String scheme, Collection<String> secrets, Clock clock) {
+    Objects.requireNonNull(scheme, "scheme");
+    Objects.requireNonNull(secrets, "secrets");
+    Objects.requireNonNull(clock, "clock");
+    SecretVerifierBuilder<?> builder = builderFor(scheme).secrets(secrets);
+    if (builder instanceof TimestampedVerifierBuilder) {
+      ((TimestampedVerifierBuilder<?>) builder).clock(clock);
+    }
+    return builder.build();
   }
 
   private static SecretVerifierBuilder<?> builderFor(String scheme) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hookline.core.WebhookHeaders;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -102,5 +103,26 @@ class SignatureVerifiersTest {
     assertThatThrownBy(() -> SignatureVerifiers.forScheme("github", Arrays.asList("s", null)))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("secrets");
+  }
+
+  @Test
+  void withAClockTheReplayWindowIsMeasuredWithIt() {
+    long signedAt = 1_700_000_000L;
+    String body = "{\"id\":\"evt_1\"}";
+    WebhookHeaders stripe =
+        headers(
+            "Stripe-Signature",
+            "t=" + signedAt + ",v1=" + TestSigning.hmacSha256Hex("s3cret", signedAt + "." + body));
+
+    SignatureVerifier onTime =
+        SignatureVerifiers.forScheme("stripe", List.of("s3cret"), TestSigning.clockAt(signedAt + 60));
+    SignatureVerifier late =
+        SignatureVerifiers.forScheme("Stripe", List.of("s3cret"), TestSigning.clockAt(signedAt + 600));
+
+    assertThatCode(() -> onTime.verify(stripe, utf8(body))).doesNotThrowAnyException();
+    assertThatThrownBy(() -> late.verify(stripe, utf8(body))).hasMessageEndingWith("outside tolerance: too old");
+    // Schemes without a replay window take the clock and ignore it.
+    assertThat(SignatureVerifiers.forScheme("github", List.of(GITHUB_SECRET), TestSigning.clockAt(0)))
+        .isInstanceOf(GitHubVerifier.class);
   }
 }

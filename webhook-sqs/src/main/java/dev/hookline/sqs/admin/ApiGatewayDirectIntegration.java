@@ -177,16 +177,17 @@ public final class ApiGatewayDirectIntegration {
   private final String deliveryIdHeader;
   private final List<String> contentTypes;
 
-  private ApiGatewayDirectIntegration(Builder b, String accountId, String queueName) {
+  private ApiGatewayDirectIntegration(
+      Builder b, String accountId, String queueName, Set<String> schemes, Set<String> extraHeaders, List<String> carried) {
     this.apiName = b.apiName;
     this.stageName = b.stageName;
     this.region = b.region;
     this.accountId = accountId;
     this.queueName = queueName;
     this.roleArn = b.roleArn;
-    this.schemes = b.schemes.stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(toList());
-    this.extraHeaders = b.headers.stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(toList());
-    this.headers = carried(schemes, extraHeaders);
+    this.schemes = List.copyOf(schemes);
+    this.extraHeaders = List.copyOf(extraHeaders);
+    this.headers = carried;
     this.deliveryIdHeader = b.deliveryIdHeader == null ? null : b.deliveryIdHeader.toLowerCase(Locale.ROOT);
     this.contentTypes = b.contentTypes.stream().map(c -> c.toLowerCase(Locale.ROOT)).collect(toList());
   }
@@ -215,10 +216,10 @@ public final class ApiGatewayDirectIntegration {
   }
 
   /** The schemes' headers in order, then the extra headers that are not among them; all lower case. */
-  private static List<String> carried(List<String> schemes, List<String> extraHeaders) {
+  private static List<String> carried(Set<String> schemes, Set<String> extraHeaders) {
     Set<String> all = new LinkedHashSet<>();
     for (String scheme : schemes) {
-      all.addAll(SCHEME_HEADERS.getOrDefault(scheme, List.of()));
+      all.addAll(SCHEME_HEADERS.get(scheme));
     }
     all.addAll(extraHeaders);
     return List.copyOf(all);
@@ -1158,7 +1159,7 @@ public final class ApiGatewayDirectIntegration {
       if (deliveryIdHeader != null) {
         checkHeaderName("deliveryIdHeader", deliveryIdHeader.toLowerCase(Locale.ROOT));
       }
-      List<String> carried = carried(List.copyOf(knownSchemes), List.copyOf(seen));
+      List<String> carried = carried(knownSchemes, seen);
       int attributes = FIXED_ATTRIBUTES + (deliveryIdHeader == null ? 0 : 1) + carried.size();
       if (attributes > EnvelopeCodec.MAX_ATTRIBUTES) {
         // Name the setting that added headers: the schemes, unless extra headers were set too.
@@ -1199,7 +1200,7 @@ public final class ApiGatewayDirectIntegration {
           throw new IllegalArgumentException("contentTypes must not repeat a type, '" + ct + "' appears twice");
         }
       }
-      return new ApiGatewayDirectIntegration(this, account, name);
+      return new ApiGatewayDirectIntegration(this, account, name, knownSchemes, seen, carried);
     }
 
     private static void checkHeaderName(String field, String h) {

@@ -6,7 +6,6 @@ import dev.hookline.core.envelope.EnvelopeCodec;
 import dev.hookline.core.retry.FailureReport;
 import dev.hookline.sqs.admin.DeadLetterInfo;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -63,6 +62,18 @@ public final class MessageEffects {
   private final SqsAsyncClient client;
   private final String queueUrl;
   private final String deadLetterQueueUrl;
+  private final EnvelopeCodec codec;
+
+  /**
+   * Creates the effects for one queue and its dead-letter queue, with the default codec.
+   *
+   * @param client the SQS client (not closed by this class)
+   * @param queueUrl the source queue's URL
+   * @param deadLetterQueueUrl the dead-letter queue's URL
+   */
+  public MessageEffects(SqsAsyncClient client, String queueUrl, String deadLetterQueueUrl) {
+    this(client, queueUrl, deadLetterQueueUrl, EnvelopeCodec.defaults());
+  }
 
   /**
    * Creates the effects for one queue and its dead-letter queue.
@@ -70,11 +81,13 @@ public final class MessageEffects {
    * @param client the SQS client (not closed by this class)
    * @param queueUrl the source queue's URL
    * @param deadLetterQueueUrl the dead-letter queue's URL
+   * @param codec the consumer's codec, which writes the envelope of a dead-lettered direct-integration message
    */
-  public MessageEffects(SqsAsyncClient client, String queueUrl, String deadLetterQueueUrl) {
+  public MessageEffects(SqsAsyncClient client, String queueUrl, String deadLetterQueueUrl, EnvelopeCodec codec) {
     this.client = Objects.requireNonNull(client, "client");
     this.queueUrl = Objects.requireNonNull(queueUrl, "queueUrl");
     this.deadLetterQueueUrl = Objects.requireNonNull(deadLetterQueueUrl, "deadLetterQueueUrl");
+    this.codec = Objects.requireNonNull(codec, "codec");
   }
 
   /** Returns the source queue's URL. */
@@ -158,7 +171,7 @@ public final class MessageEffects {
    * @return true when SQS accepted the copy; never completes exceptionally
    */
   public CompletableFuture<Boolean> sendToDeadLetterQueue(Message original, FailureReport report) {
-    return sendCopy(original, original.body(), report, deadLetterAttributes(original, report));
+    return sendCopy(original, original.body(), deadLetterAttributes(original, report));
   }
 
   /**
@@ -169,9 +182,9 @@ public final class MessageEffects {
    * <p>The copy's body is the original body when that is a Hookline envelope. A message in the API Gateway direct
    * integration form keeps its headers (signature, id, timestamp) and receipt time in message attributes, which the
    * failure report's attributes would push past SQS's limit of {@value SqsMessages#MAX_MESSAGE_ATTRIBUTES}; its copy
-   * therefore carries the webhook as an envelope (raw body, headers and receipt time inside, verification as
-   * decoded), so a redriven copy can still be verified and handled. Only when that envelope would exceed
-   * {@value EnvelopeCodec#MAX_MESSAGE_BYTES} bytes (SQS's limit) is the original body kept as it is.
+   * therefore carries the webhook as an envelope written by this instance's codec (raw body, headers and receipt time
+   * inside, verification as decoded), so a redriven copy can still be verified and handled. Only when that envelope
+   * would exceed {@value EnvelopeCodec#MAX_MESSAGE_BYTES} bytes (SQS's limit) is the original body kept as it is.
    *
    * @param original the received message
    * @param report why it is dead-lettered
@@ -179,37 +192,21 @@ public final class MessageEffects {
    * @return true when SQS accepted the copy; never completes exceptionally
    */
   public CompletableFuture<Boolean> sendToDeadLetterQueue(Message original, FailureReport report, Webhook decoded) {
-    Objects.requireNonNull(original, "original");
     Objects.requireNonNull(decoded, "decoded");
-    if (!isEnvelope(original)) {
-      EncodedEnvelope envelope = EnvelopeCodec.defaults().encode(decoded);
-      Map<String, MessageAttributeValue> attributes = attributes(original, report, decoded, true);
-      if (envelope.body().getBytes(StandardCharsets.UTF_8).length + attributesSize(attributes)
-          <= EnvelopeCodec.MAX_MESSAGE_BYTES) {
-        return sendCopy(original, envelope.body(), report, attributes);
+    if (EnvelopeCodec.isDirectIntegrationForm(SqsMessages.stringAttributes(original))) {
+      // The original's other attributes (headers, receipt time) go inside the envelope.
+      Map<String, String> attributes = failureAttributes(original, report, decoded);
+      attributes.put(EnvelopeCodec.ATTR_VERSION, Integer.toString(EnvelopeCodec.VERSION));
+      EncodedEnvelope copy = new EncodedEnvelope(codec.encode(decoded).body(), attributes);
+      if (copy.encodedSize() <= EnvelopeCodec.MAX_MESSAGE_BYTES) {
+        return sendCopy(original, copy.body(), strings(attributes));
       }
     }
-    return sendCopy(original, original.body(), report, deadLetterAttributes(original, report, decoded));
-  }
-
-  private static boolean isEnvelope(Message message) {
-    return message.messageAttributes().containsKey(EnvelopeCodec.ATTR_VERSION)
-        || !message.messageAttributes().containsKey(EnvelopeCodec.ATTR_SOURCE);
-  }
-
-  private static int attributesSize(Map<String, MessageAttributeValue> attributes) {
-    int size = 0;
-    for (Map.Entry<String, MessageAttributeValue> e : attributes.entrySet()) {
-      size += e.getKey().getBytes(StandardCharsets.UTF_8).length + e.getValue().dataType().length();
-      size += e.getValue().stringValue() == null ? 0 : e.getValue().stringValue().getBytes(StandardCharsets.UTF_8).length;
-    }
-    return size;
+    return sendCopy(original, original.body(), deadLetterAttributes(original, report, decoded));
   }
 
   private CompletableFuture<Boolean> sendCopy(
-      Message original, String body, FailureReport report, Map<String, MessageAttributeValue> attributes) {
-    Objects.requireNonNull(original, "original");
-    Objects.requireNonNull(report, "report");
+      Message original, String body, Map<String, MessageAttributeValue> attributes) {
     SendMessageRequest.Builder request =
         SendMessageRequest.builder()
             .queueUrl(deadLetterQueueUrl)
@@ -251,15 +248,16 @@ public final class MessageEffects {
 
   /**
    * Returns the attributes a dead-lettered copy of an undecodable message carries, at most {@value
-   * SqsMessages#MAX_MESSAGE_ATTRIBUTES}: first the failure report's six and {@value #ATTR_ORIGINAL_MESSAGE_ID}, then
-   * the original's string attributes by name while room is left (binary attributes are dropped).
+   * SqsMessages#MAX_MESSAGE_ATTRIBUTES}: first the failure report's six and {@value #ATTR_ORIGINAL_MESSAGE_ID}, the
+   * original's envelope version if it has one, then the original's string attributes by name while room is left
+   * (binary attributes are dropped).
    *
    * @param original the received message
    * @param report why it is dead-lettered
    * @return attribute name → value, in that order
    */
   public static Map<String, MessageAttributeValue> deadLetterAttributes(Message original, FailureReport report) {
-    return attributes(original, report, null, false);
+    return attributes(original, report, null);
   }
 
   /**
@@ -275,28 +273,16 @@ public final class MessageEffects {
    */
   public static Map<String, MessageAttributeValue> deadLetterAttributes(
       Message original, FailureReport report, Webhook decoded) {
-    return attributes(original, report, Objects.requireNonNull(decoded, "decoded"), false);
+    return attributes(original, report, Objects.requireNonNull(decoded, "decoded"));
   }
 
   private static Map<String, MessageAttributeValue> attributes(
-      Message original, FailureReport report, Webhook decoded, boolean reencoded) {
-    Map<String, MessageAttributeValue> result = new LinkedHashMap<>();
-    report.toAttributes().forEach((k, v) -> result.put(k, string(v)));
-    result.put(ATTR_ORIGINAL_MESSAGE_ID, string(original.messageId()));
-    if (decoded != null) {
-      result.put(EnvelopeCodec.ATTR_DELIVERY_ID, string(decoded.deliveryId()));
-      result.put(EnvelopeCodec.ATTR_SOURCE, string(decoded.source()));
-    }
+      Message original, FailureReport report, Webhook decoded) {
+    Map<String, MessageAttributeValue> result = strings(failureAttributes(original, report, decoded));
     // The envelope version always survives, so that a redriven copy decodes as the envelope it is.
     MessageAttributeValue version = original.messageAttributes().get(EnvelopeCodec.ATTR_VERSION);
-    if (reencoded) {
-      result.put(EnvelopeCodec.ATTR_VERSION, string(Integer.toString(EnvelopeCodec.VERSION)));
-    } else if (version != null && SqsMessages.isStringLike(version)) {
+    if (version != null && SqsMessages.isStringLike(version)) {
       result.put(EnvelopeCodec.ATTR_VERSION, string(version.stringValue()));
-    }
-    if (reencoded) {
-      // The original's other attributes (headers, receipt time) are inside the envelope now.
-      return result;
     }
     for (Map.Entry<String, MessageAttributeValue> e : new TreeMap<>(original.messageAttributes()).entrySet()) {
       if (result.size() >= SqsMessages.MAX_MESSAGE_ATTRIBUTES) {
@@ -311,6 +297,23 @@ public final class MessageEffects {
                 .build());
       }
     }
+    return result;
+  }
+
+  /** The failure report's attributes, the original message id, and the webhook's delivery id and source if decoded. */
+  private static Map<String, String> failureAttributes(Message original, FailureReport report, Webhook decoded) {
+    Map<String, String> result = new LinkedHashMap<>(report.toAttributes());
+    result.put(ATTR_ORIGINAL_MESSAGE_ID, original.messageId());
+    if (decoded != null) {
+      result.put(EnvelopeCodec.ATTR_DELIVERY_ID, decoded.deliveryId());
+      result.put(EnvelopeCodec.ATTR_SOURCE, decoded.source());
+    }
+    return result;
+  }
+
+  private static Map<String, MessageAttributeValue> strings(Map<String, String> values) {
+    Map<String, MessageAttributeValue> result = new LinkedHashMap<>();
+    values.forEach((k, v) -> result.put(k, string(v)));
     return result;
   }
 

@@ -248,30 +248,13 @@ class MessageEffectsIntegrationTest {
   void aDirectIntegrationMessageIsDeadLetteredAsAnEnvelopeThatKeepsItsHeadersAndReceiptTime() {
     String url = SQS.createQueue("effects-direct-src");
     String dlq = SQS.createQueue("effects-direct-dlq");
-    // As the API Gateway mapping template writes it: raw body, source, receipt time and headers as attributes.
-    Map<String, MessageAttributeValue> direct = new LinkedHashMap<>();
-    direct.put(EnvelopeCodec.ATTR_SOURCE, string("stripe"));
-    direct.put(EnvelopeCodec.ATTR_RECEIVED_AT, string("1767225600123"));
-    direct.put(EnvelopeCodec.ATTR_CONTENT_TYPE, string("application/json"));
-    direct.put(EnvelopeCodec.ATTR_HEADER_PREFIX + "stripe-signature", string("t=1767225600,v1=abc123"));
-    direct.put(EnvelopeCodec.ATTR_HEADER_PREFIX + "x-request-id", string("req-1"));
-    String body = "{\"id\":\"evt_1\",\"note\":\"a & b + 100% ✓\"}";
-    SQS.syncClient().sendMessage(b -> b.queueUrl(url).messageBody(body).messageAttributes(direct));
-    Message original =
-        SQS.syncClient()
-            .receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(1).messageAttributeNames("All"))
-            .messages()
-            .get(0);
+    Message original = sendAndReceiveDirect(url);
     Webhook decoded = EnvelopeCodec.defaults().decode(original.body(), strings(original.messageAttributes()));
     MessageEffects effects = new MessageEffects(SQS.asyncClient(), url, dlq);
 
     assertThat(effects.sendToDeadLetterQueue(original, REPORT, decoded).join()).isTrue();
 
-    Message dead =
-        SQS.syncClient()
-            .receiveMessage(b -> b.queueUrl(dlq).waitTimeSeconds(1).messageAttributeNames("All"))
-            .messages()
-            .get(0);
+    Message dead = receiveOne(dlq);
     // Failure report (6) + original id + delivery id + source + envelope version: the headers would not have fitted.
     assertThat(dead.messageAttributes()).hasSize(10).containsKey(EnvelopeCodec.ATTR_VERSION);
     assertThat(dead.messageAttributes().get(FailureReport.ATTR_ATTEMPTS).stringValue()).isEqualTo("5");
@@ -281,6 +264,45 @@ class MessageEffectsIntegrationTest {
     assertThat(again.headers().first("Stripe-Signature")).contains("t=1767225600,v1=abc123");
     assertThat(again.receivedAt()).isEqualTo(Instant.ofEpochMilli(1767225600123L));
     assertThat(again.verification()).isEqualTo(Verification.DEFERRED);
+  }
+
+  @Test
+  void theDeadLetterEnvelopeIsWrittenWithTheConsumersCodec() {
+    String url = SQS.createQueue("effects-direct-codec-src");
+    String dlq = SQS.createQueue("effects-direct-codec-dlq");
+    EnvelopeCodec codec = EnvelopeCodec.builder().sensitiveHeaders(List.of("X-Request-Id")).build();
+    Message original = sendAndReceiveDirect(url);
+    Webhook decoded = EnvelopeCodec.defaults().decode(original.body(), strings(original.messageAttributes()));
+    assertThat(decoded.headers().first("x-request-id")).contains("req-1");
+
+    assertThat(new MessageEffects(SQS.asyncClient(), url, dlq, codec).sendToDeadLetterQueue(original, REPORT, decoded)
+            .join())
+        .isTrue();
+
+    Message dead = receiveOne(dlq);
+    Webhook again = codec.decode(dead.body(), strings(dead.messageAttributes()));
+    assertThat(again.headers().first("x-request-id")).isEmpty();
+    assertThat(again.headers().first("Stripe-Signature")).contains("t=1767225600,v1=abc123");
+  }
+
+  /** Puts a message on the queue as the API Gateway mapping template writes it, and receives it. */
+  private static Message sendAndReceiveDirect(String url) {
+    Map<String, MessageAttributeValue> direct = new LinkedHashMap<>();
+    direct.put(EnvelopeCodec.ATTR_SOURCE, string("stripe"));
+    direct.put(EnvelopeCodec.ATTR_RECEIVED_AT, string("1767225600123"));
+    direct.put(EnvelopeCodec.ATTR_CONTENT_TYPE, string("application/json"));
+    direct.put(EnvelopeCodec.ATTR_HEADER_PREFIX + "stripe-signature", string("t=1767225600,v1=abc123"));
+    direct.put(EnvelopeCodec.ATTR_HEADER_PREFIX + "x-request-id", string("req-1"));
+    String body = "{\"id\":\"evt_1\",\"note\":\"a & b + 100% ✓\"}";
+    SQS.syncClient().sendMessage(b -> b.queueUrl(url).messageBody(body).messageAttributes(direct));
+    return receiveOne(url);
+  }
+
+  private static Message receiveOne(String url) {
+    return SQS.syncClient()
+        .receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(1).messageAttributeNames("All"))
+        .messages()
+        .get(0);
   }
 
   @Test
