@@ -279,7 +279,7 @@ class SqsBatchFunctionIntegrationTest {
     assertThat(handled).containsExactly("named", "empty", "blank", "null", "ok");
 
     // The same batch with every id present reports exactly the failed ones.
-    SQSEvent named = SqsEvents.withMessageIds("sqs-standard.json", SQS.queueArn(queues.queueUrl()), batch, Map.of());
+    SQSEvent named = SqsEvents.event("sqs-standard.json", SQS.queueArn(queues.queueUrl()), batch);
     SQSBatchResponse response = function.handleRequest(named, TestContext.plenty());
     assertThat(response.getBatchItemFailures())
         .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)

@@ -11,7 +11,6 @@ import java.util.function.Function;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /** Sending and inspecting test queues through the extension's sync client. */
@@ -64,21 +63,9 @@ final class SqsTestQueues {
     return result;
   }
 
-  /** Returns visible plus in-flight messages on a queue. */
+  /** Returns visible plus in-flight (and delayed) messages on a queue. */
   int depth(String queueUrl) {
-    Map<QueueAttributeName, String> attributes =
-        sqs.syncClient()
-            .getQueueAttributes(
-                b ->
-                    b.queueUrl(queueUrl)
-                        .attributeNames(
-                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
-                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
-            .attributes();
-    return Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
-        + Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
-        + Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED));
+    return sqs.depth(queueUrl);
   }
 
   /** Receives (and deletes) messages from a queue until {@code count} arrived or the timeout passed. */

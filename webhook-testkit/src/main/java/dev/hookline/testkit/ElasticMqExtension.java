@@ -66,6 +66,29 @@ public final class ElasticMqExtension implements BeforeAllCallback {
   }
 
   /**
+   * Returns how many messages a queue holds: visible, in flight (received, not deleted) and delayed. Zero means
+   * every message was deleted; ElasticMQ's counts are exact.
+   *
+   * @param queueUrl the queue
+   * @return the number of messages
+   */
+  public int depth(String queueUrl) {
+    Map<QueueAttributeName, String> attributes =
+        syncClient()
+            .getQueueAttributes(
+                b ->
+                    b.queueUrl(queueUrl)
+                        .attributeNames(
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
+            .attributes();
+    return Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+        + Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+        + Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED));
+  }
+
+  /**
    * Creates a standard queue with a unique name that starts with {@code prefix}.
    *
    * @param prefix a readable prefix

@@ -249,7 +249,7 @@ class MessageEffectsIntegrationTest {
     String url = SQS.createQueue("effects-direct-src");
     String dlq = SQS.createQueue("effects-direct-dlq");
     Message original = sendAndReceiveDirect(url);
-    Webhook decoded = EnvelopeCodec.defaults().decode(original.body(), strings(original.messageAttributes()));
+    Webhook decoded = EnvelopeCodec.defaults().decode(original.body(), SqsMessages.stringAttributes(original));
     MessageEffects effects = new MessageEffects(SQS.asyncClient(), url, dlq);
 
     assertThat(effects.sendToDeadLetterQueue(original, REPORT, decoded).join()).isTrue();
@@ -259,7 +259,7 @@ class MessageEffectsIntegrationTest {
     assertThat(dead.messageAttributes()).hasSize(10).containsKey(EnvelopeCodec.ATTR_VERSION);
     assertThat(dead.messageAttributes().get(FailureReport.ATTR_ATTEMPTS).stringValue()).isEqualTo("5");
     // Redriven, the copy decodes to the same webhook, still to be verified, as of the same receipt time.
-    Webhook again = EnvelopeCodec.defaults().decode(dead.body(), strings(dead.messageAttributes()));
+    Webhook again = EnvelopeCodec.defaults().decode(dead.body(), SqsMessages.stringAttributes(dead));
     assertThat(again).isEqualTo(decoded);
     assertThat(again.headers().first("Stripe-Signature")).contains("t=1767225600,v1=abc123");
     assertThat(again.receivedAt()).isEqualTo(Instant.ofEpochMilli(1767225600123L));
@@ -272,7 +272,7 @@ class MessageEffectsIntegrationTest {
     String dlq = SQS.createQueue("effects-direct-codec-dlq");
     EnvelopeCodec codec = EnvelopeCodec.builder().sensitiveHeaders(List.of("X-Request-Id")).build();
     Message original = sendAndReceiveDirect(url);
-    Webhook decoded = EnvelopeCodec.defaults().decode(original.body(), strings(original.messageAttributes()));
+    Webhook decoded = EnvelopeCodec.defaults().decode(original.body(), SqsMessages.stringAttributes(original));
     assertThat(decoded.headers().first("x-request-id")).contains("req-1");
 
     assertThat(new MessageEffects(SQS.asyncClient(), url, dlq, codec).sendToDeadLetterQueue(original, REPORT, decoded)
@@ -280,7 +280,7 @@ class MessageEffectsIntegrationTest {
         .isTrue();
 
     Message dead = receiveOne(dlq);
-    Webhook again = codec.decode(dead.body(), strings(dead.messageAttributes()));
+    Webhook again = codec.decode(dead.body(), SqsMessages.stringAttributes(dead));
     assertThat(again.headers().first("x-request-id")).isEmpty();
     assertThat(again.headers().first("Stripe-Signature")).contains("t=1767225600,v1=abc123");
   }
@@ -322,11 +322,5 @@ class MessageEffectsIntegrationTest {
 
   private static MessageAttributeValue string(String value) {
     return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
-  }
-
-  private static Map<String, String> strings(Map<String, MessageAttributeValue> attributes) {
-    Map<String, String> result = new LinkedHashMap<>();
-    attributes.forEach((k, v) -> result.put(k, v.stringValue()));
-    return result;
   }
 }

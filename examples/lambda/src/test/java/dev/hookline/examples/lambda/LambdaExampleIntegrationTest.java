@@ -187,7 +187,7 @@ class LambdaExampleIntegrationTest {
     Map<String, String> headers = new HashMap<>(wrongSecret.getHeaders());
     headers.put(
         "x-hub-signature-256",
-        SignedRequest.github("not-the-secret").body(wrongSecret.getBody()).build().headers()
+        SignedRequest.github(SECRET).body(wrongSecret.getBody()).withWrongSecret().build().headers()
             .first("X-Hub-Signature-256").orElseThrow());
     wrongSecret.setHeaders(headers);
 

@@ -70,7 +70,7 @@ public final class QuickStart implements Callable<Integer> {
 
   /** Creates the command; picocli fills in the options. Serve mode runs until the JVM shuts down (Ctrl+C). */
   public QuickStart() {
-    this(Lifetime.UNTIL_SHUTDOWN, new PipelineListener() {});
+    this(Lifetime.UNTIL_SHUTDOWN, PipelineListener.NONE);
   }
 
   /**
