@@ -26,7 +26,8 @@ class ApiGatewayDirectIntegrationTest {
   private static final String QUEUE_URL = "https://sqs.eu-west-1.amazonaws.com/123456789012/webhooks";
   private static final List<String> THREE_SCHEMES = List.of("standard-webhooks", "github", "stripe");
 
-  private static ApiGatewayDirectIntegration.Builder valid() {
+  /** A builder that builds: three schemes, the queue by URL. */
+  static ApiGatewayDirectIntegration.Builder valid() {
     return ApiGatewayDirectIntegration.builder()
         .apiName("webhooks")
         .region(Region.EU_WEST_1)

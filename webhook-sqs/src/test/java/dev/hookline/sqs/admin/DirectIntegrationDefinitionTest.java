@@ -4,25 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.List;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.regions.Region;
 
 /** The rendered definition: mapping template, OpenAPI document and the hash deployments carry. */
 class DirectIntegrationDefinitionTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ROLE = "arn:aws:iam::123456789012:role/apigateway-sqs-send";
-  private static final String QUEUE_URL = "https://sqs.eu-west-1.amazonaws.com/123456789012/webhooks";
-  private static final List<String> THREE_SCHEMES = List.of("standard-webhooks", "github", "stripe");
 
   private static ApiGatewayDirectIntegration.Builder valid() {
-    return ApiGatewayDirectIntegration.builder()
-        .apiName("webhooks")
-        .region(Region.EU_WEST_1)
-        .queueUrl(QUEUE_URL)
-        .roleArn(ROLE)
-        .schemes(THREE_SCHEMES);
+    return ApiGatewayDirectIntegrationTest.valid();
   }
 
   private static String hash(ApiGatewayDirectIntegration integration) {
