@@ -2,6 +2,7 @@ package dev.hookline.core;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,21 +32,27 @@ public final class WebhookHeaders {
 
   private static final WebhookHeaders EMPTY = new WebhookHeaders(new LinkedHashMap<>());
 
-  /** Names (lower case) whose values {@link #toString()} never prints. */
+  /**
+   * The lower-case names of the headers that carry a caller's credentials rather than anything about the webhook:
+   * {@code authorization}, {@code proxy-authorization}, {@code cookie}, {@code set-cookie} and {@code x-api-key} (API
+   * Gateway's API key). {@link #toString()} never prints their values, and the API Gateway direct integration refuses
+   * to carry them to the queue. Compare names with {@link #isCredential(String)}, which ignores case.
+   */
+  public static final Set<String> CREDENTIALS =
+      Set.of("authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key");
+
+  /** Names (lower case) whose values {@link #toString()} never prints: credentials and signatures. */
   private static final Set<String> REDACTED =
-      Set.of(
-          "authorization",
-          "proxy-authorization",
-          "cookie",
-          "set-cookie",
-          "x-api-key",
-          "webhook-signature",
-          "svix-signature",
-          "x-hub-signature",
-          "x-hub-signature-256",
-          "stripe-signature",
-          "x-shopify-hmac-sha256",
-          "x-slack-signature");
+      union(
+          CREDENTIALS,
+          Set.of(
+              "webhook-signature",
+              "svix-signature",
+              "x-hub-signature",
+              "x-hub-signature-256",
+              "stripe-signature",
+              "x-shopify-hmac-sha256",
+              "x-slack-signature"));
 
   /** Lower-case name → entry holding the original spelling and the values in arrival order. */
   private final Map<String, Entry> entries;
@@ -143,6 +150,22 @@ public final class WebhookHeaders {
    */
   public static boolean isSensitive(String name) {
     return REDACTED.contains(lower(name));
+  }
+
+  /**
+   * Returns whether a header carries a caller's credentials (one of {@link #CREDENTIALS}, in any case).
+   *
+   * @param name the header name, in any case
+   * @return true for {@code Authorization}, {@code Cookie} and the other credential headers
+   */
+  public static boolean isCredential(String name) {
+    return CREDENTIALS.contains(lower(name));
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> all = new HashSet<>(a);
+    all.addAll(b);
+    return Set.copyOf(all);
   }
 
   @Override

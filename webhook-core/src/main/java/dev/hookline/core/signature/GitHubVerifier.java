@@ -32,6 +32,9 @@ public final class GitHubVerifier implements SignatureVerifier {
   /** The delivery id header. */
   public static final String DELIVERY_HEADER = "X-GitHub-Delivery";
 
+  /** What {@link #headerNames()} returns, also for {@link SignatureVerifiers#headerNames(String)}. */
+  static final List<String> HEADER_NAMES = List.of(SIGNATURE_HEADER, DELIVERY_HEADER);
+
   private static final String PREFIX = "sha256=";
 
   private final HmacKeys keys;
@@ -56,6 +59,12 @@ public final class GitHubVerifier implements SignatureVerifier {
   @Override
   public Optional<String> deliveryId(WebhookHeaders headers, byte[] body) {
     return HeaderValues.firstNonBlank(headers, DELIVERY_HEADER);
+  }
+
+  /** Returns {@code X-Hub-Signature-256} and {@code X-GitHub-Delivery}. */
+  @Override
+  public List<String> headerNames() {
+    return HEADER_NAMES;
   }
 
   /** Returns {@code github}. */

@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Verifies a custom HMAC scheme, for senders without a built-in verifier.
@@ -80,6 +82,7 @@ public final class HmacVerifier extends TimestampedVerifier {
   private final byte[] beforeBytes;
   private final byte[] afterBytes;
   private final String deliveryIdHeader;
+  private final List<String> headerNames;
 
   private HmacVerifier(Builder b, HmacKeys keys, String template, TimestampWindow window) {
     super(window);
@@ -89,6 +92,11 @@ public final class HmacVerifier extends TimestampedVerifier {
     this.prefix = b.prefix;
     this.timestampHeader = b.timestampHeader;
     this.deliveryIdHeader = b.deliveryIdHeader;
+    this.headerNames =
+        Stream.of(signatureHeader, timestampHeader, deliveryIdHeader)
+            .filter(Objects::nonNull)
+            .distinct()
+            .collect(Collectors.toUnmodifiableList());
     int at = template.indexOf(BODY);
     this.before = template.substring(0, at);
     this.after = template.substring(at + BODY.length());
@@ -127,6 +135,12 @@ public final class HmacVerifier extends TimestampedVerifier {
   @Override
   public Optional<String> deliveryId(WebhookHeaders headers, byte[] body) {
     return deliveryIdHeader == null ? Optional.empty() : HeaderValues.firstNonBlank(headers, deliveryIdHeader);
+  }
+
+  /** Returns the signature header, then the timestamp and delivery id headers when they are set. */
+  @Override
+  public List<String> headerNames() {
+    return headerNames;
   }
 
   /** Returns {@code hmac}. */

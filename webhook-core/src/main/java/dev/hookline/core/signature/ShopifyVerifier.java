@@ -32,6 +32,9 @@ public final class ShopifyVerifier implements SignatureVerifier {
   /** The fallback delivery id header. */
   public static final String EVENT_ID_HEADER = "X-Shopify-Event-Id";
 
+  /** What {@link #headerNames()} returns, also for {@link SignatureVerifiers#headerNames(String)}. */
+  static final List<String> HEADER_NAMES = List.of(SIGNATURE_HEADER, WEBHOOK_ID_HEADER);
+
   private final HmacKeys keys;
 
   private ShopifyVerifier(HmacKeys keys) {
@@ -53,6 +56,15 @@ public final class ShopifyVerifier implements SignatureVerifier {
   @Override
   public Optional<String> deliveryId(WebhookHeaders headers, byte[] body) {
     return HeaderValues.firstNonBlank(headers, WEBHOOK_ID_HEADER, EVENT_ID_HEADER);
+  }
+
+  /**
+   * Returns {@code X-Shopify-Hmac-Sha256} and {@code X-Shopify-Webhook-Id}; the fallback {@code X-Shopify-Event-Id}
+   * is not listed.
+   */
+  @Override
+  public List<String> headerNames() {
+    return HEADER_NAMES;
   }
 
   /** Returns {@code shopify}. */

@@ -2,6 +2,7 @@ package dev.hookline.core.signature;
 
 import dev.hookline.core.WebhookHeaders;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -59,6 +60,21 @@ public interface SignatureVerifier {
    */
   default Optional<String> deliveryId(WebhookHeaders headers, byte[] body) {
     return Optional.empty();
+  }
+
+  /**
+   * Returns the names of the request headers this verifier reads: the signature, a signed timestamp and the delivery
+   * id, as the sender spells them (compare ignoring case). Where a scheme accepts another name in place of one, only
+   * the name senders normally use is listed (Standard Webhooks lists {@code webhook-*}, not Svix's {@code svix-*}).
+   *
+   * <p>A transport that forwards only some headers to where the signature is checked must forward these: the API
+   * Gateway direct integration carries the headers its senders' verifiers name. The default names none, which suits a
+   * verifier that reads only the body; a custom verifier that reads headers should override it.
+   *
+   * @return the header names, in a fixed order; empty when the verifier reads no header
+   */
+  default List<String> headerNames() {
+    return List.of();
   }
 
   /** Returns the scheme's short name for logs and metrics, for example {@code github}. */

@@ -74,6 +74,34 @@ public final class SignatureVerifiers {
     return builder.build();
   }
 
+  /**
+   * Returns the headers the scheme's verifier reads ({@link SignatureVerifier#headerNames()}), without needing its
+   * secrets: for configuration that must know which headers to forward to where signatures are checked, such as the
+   * API Gateway direct integration.
+   *
+   * @param scheme one of {@link #SCHEMES}, in any case
+   * @return the header names, as the verifier {@link #forScheme(String, Collection)} builds returns them
+   * @throws IllegalArgumentException starting with {@code scheme} and listing the known names when it is unknown
+   * @throws NullPointerException when {@code scheme} is null
+   */
+  public static List<String> headerNames(String scheme) {
+    Objects.requireNonNull(scheme, "scheme");
+    switch (scheme.toLowerCase(Locale.ROOT)) {
+      case "standard-webhooks":
+        return StandardWebhooksVerifier.HEADER_NAMES;
+      case "github":
+        return GitHubVerifier.HEADER_NAMES;
+      case "stripe":
+        return StripeVerifier.HEADER_NAMES;
+      case "shopify":
+        return ShopifyVerifier.HEADER_NAMES;
+      case "slack":
+        return SlackVerifier.HEADER_NAMES;
+      default:
+        throw unknown(scheme);
+    }
+  }
+
   private static SecretVerifierBuilder<?> builderFor(String scheme) {
     switch (scheme.toLowerCase(Locale.ROOT)) {
       case "standard-webhooks":
@@ -87,8 +115,12 @@ public final class SignatureVerifiers {
       case "slack":
         return SlackVerifier.builder();
       default:
-        throw new IllegalArgumentException(
-            "scheme must be one of " + String.join(", ", SCHEMES) + ", was '" + scheme + "'");
+        throw unknown(scheme);
     }
+  }
+
+  private static IllegalArgumentException unknown(String scheme) {
+    return new IllegalArgumentException(
+        "scheme must be one of " + String.join(", ", SCHEMES) + ", was '" + scheme + "'");
   }
 }

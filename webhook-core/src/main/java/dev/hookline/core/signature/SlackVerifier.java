@@ -32,6 +32,9 @@ public final class SlackVerifier extends TimestampedVerifier {
   /** The signed timestamp header. */
   public static final String TIMESTAMP_HEADER = "X-Slack-Request-Timestamp";
 
+  /** What {@link #headerNames()} returns, also for {@link SignatureVerifiers#headerNames(String)}. */
+  static final List<String> HEADER_NAMES = List.of(SIGNATURE_HEADER, TIMESTAMP_HEADER);
+
   private static final String PREFIX = "v0=";
 
   private final HmacKeys keys;
@@ -60,6 +63,12 @@ public final class SlackVerifier extends TimestampedVerifier {
   @Override
   public Optional<String> deliveryId(WebhookHeaders headers, byte[] body) {
     return JsonFields.topLevelString(body, "event_id");
+  }
+
+  /** Returns {@code X-Slack-Signature} and {@code X-Slack-Request-Timestamp}. */
+  @Override
+  public List<String> headerNames() {
+    return HEADER_NAMES;
   }
 
   /** Returns {@code slack}. */

@@ -47,6 +47,9 @@ public final class StandardWebhooksVerifier extends TimestampedVerifier {
   /** The signature header. */
   public static final String SIGNATURE_HEADER = "webhook-signature";
 
+  /** What {@link #headerNames()} returns, also for {@link SignatureVerifiers#headerNames(String)}. */
+  static final List<String> HEADER_NAMES = List.of(ID_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER);
+
   private static final String SVIX_ID = "svix-id";
   private static final String SVIX_TIMESTAMP = "svix-timestamp";
   private static final String SVIX_SIGNATURE = "svix-signature";
@@ -107,6 +110,15 @@ public final class StandardWebhooksVerifier extends TimestampedVerifier {
   @Override
   public Optional<String> deliveryId(WebhookHeaders headers, byte[] body) {
     return HeaderValues.firstNonBlank(headers, ID_HEADER, SVIX_ID);
+  }
+
+  /**
+   * Returns {@code webhook-id}, {@code webhook-timestamp} and {@code webhook-signature}; the {@code svix-*} aliases
+   * are accepted too but not listed.
+   */
+  @Override
+  public List<String> headerNames() {
+    return HEADER_NAMES;
   }
 
   /** Returns {@code standard-webhooks}. */

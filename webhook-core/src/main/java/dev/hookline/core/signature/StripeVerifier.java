@@ -30,6 +30,9 @@ public final class StripeVerifier extends TimestampedVerifier {
   /** The signature header. */
   public static final String SIGNATURE_HEADER = "Stripe-Signature";
 
+  /** What {@link #headerNames()} returns, also for {@link SignatureVerifiers#headerNames(String)}. */
+  static final List<String> HEADER_NAMES = List.of(SIGNATURE_HEADER);
+
   private final HmacKeys keys;
 
   private StripeVerifier(HmacKeys keys, TimestampWindow window) {
@@ -76,6 +79,12 @@ public final class StripeVerifier extends TimestampedVerifier {
   @Override
   public Optional<String> deliveryId(WebhookHeaders headers, byte[] body) {
     return JsonFields.topLevelString(body, "id");
+  }
+
+  /** Returns {@code Stripe-Signature}; the event id is read from the body. */
+  @Override
+  public List<String> headerNames() {
+    return HEADER_NAMES;
   }
 
   /** Returns {@code stripe}. */

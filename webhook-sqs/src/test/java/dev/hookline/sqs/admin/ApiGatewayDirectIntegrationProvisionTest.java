@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.hookline.sqs.admin.ApiGatewayDirectIntegration.ProvisionResult;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +44,10 @@ class ApiGatewayDirectIntegrationProvisionTest {
         .deliveryIdHeader("webhook-id");
   }
 
+  private static String deploymentDescription(ApiGatewayDirectIntegration integration) {
+    return new DirectIntegrationDefinition(integration).deploymentDescription();
+  }
+
   private static List<String> lines(List<ApiGatewayStub.Request> requests) {
     return requests.stream().map(ApiGatewayStub.Request::toString).collect(Collectors.toList());
   }
@@ -57,7 +60,7 @@ class ApiGatewayDirectIntegrationProvisionTest {
     stub.seedApi("inventory");
     ApiGatewayDirectIntegration integration = integration().build();
 
-    ProvisionResult result = integration.provision(client);
+    DirectIntegrationResult result = integration.provision(client);
 
     assertThat(result.created()).isTrue();
     assertThat(result.deployed()).isTrue();
@@ -133,18 +136,18 @@ class ApiGatewayDirectIntegrationProvisionTest {
 
     JsonNode deployment = w.get(11).body();
     assertThat(deployment.get("stageName").asText()).isEqualTo("prod");
-    assertThat(deployment.get("description").asText()).isEqualTo(integration.deploymentDescription());
+    assertThat(deployment.get("description").asText()).isEqualTo(deploymentDescription(integration));
     assertThat(stub.stageDeployment(apiId, "prod").get("description").asText())
-        .isEqualTo(integration.deploymentDescription());
+        .isEqualTo(deploymentDescription(integration));
   }
 
   @Test
   void secondRunAgainstTheSameApiWritesNothing() {
     ApiGatewayDirectIntegration integration = integration().build();
-    ProvisionResult first = integration.provision(client);
+    DirectIntegrationResult first = integration.provision(client);
     stub.clearRequests();
 
-    ProvisionResult second = integration.provision(client);
+    DirectIntegrationResult second = integration.provision(client);
 
     assertThat(stub.writes()).isEmpty();
     assertThat(second.restApiId()).isEqualTo(first.restApiId());
@@ -165,7 +168,7 @@ class ApiGatewayDirectIntegrationProvisionTest {
 
     ApiGatewayDirectIntegration changed =
         first.toBuilder().schemes(List.of("standard-webhooks", "slack")).build();
-    ProvisionResult result = changed.provision(client);
+    DirectIntegrationResult result = changed.provision(client);
 
     List<String> writes = lines(stub.writes());
     assertThat(writes).noneMatch(l -> l.equals("POST /restapis"));
@@ -187,12 +190,12 @@ class ApiGatewayDirectIntegrationProvisionTest {
         apiId, "prod", "Hookline direct integration, configuration 0123456789abcdef");
     stub.clearRequests();
 
-    ProvisionResult result = integration.provision(client);
+    DirectIntegrationResult result = integration.provision(client);
 
     assertThat(lines(stub.writes())).containsExactly("POST /restapis/" + apiId + "/deployments");
     assertThat(result.deployed()).isTrue();
     assertThat(stub.stageDeployment(apiId, "prod").get("description").asText())
-        .isEqualTo(integration.deploymentDescription());
+        .isEqualTo(deploymentDescription(integration));
   }
 
   @Test
@@ -201,7 +204,7 @@ class ApiGatewayDirectIntegrationProvisionTest {
     integration.provision(client);
     stub.clearRequests();
 
-    ProvisionResult result = integration.toBuilder().stageName("canary").build().provision(client);
+    DirectIntegrationResult result = integration.toBuilder().stageName("canary").build().provision(client);
 
     assertThat(lines(stub.writes())).containsExactly("POST /restapis/" + result.restApiId() + "/deployments");
     assertThat(stub.writes().get(0).body().get("stageName").asText()).isEqualTo("canary");
@@ -221,7 +224,7 @@ class ApiGatewayDirectIntegrationProvisionTest {
     String webhooksId = client.createResource(b -> b.restApiId(apiId).parentId(rootId).pathPart("webhooks")).id();
     stub.clearRequests();
 
-    ProvisionResult result = integration().build().provision(client);
+    DirectIntegrationResult result = integration().build().provision(client);
 
     assertThat(result.restApiId()).isEqualTo(apiId);
     assertThat(result.created()).isFalse();

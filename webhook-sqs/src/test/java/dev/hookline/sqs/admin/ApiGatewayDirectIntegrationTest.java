@@ -3,16 +3,17 @@ package dev.hookline.sqs.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hookline.core.WebhookHeaders;
 import dev.hookline.core.signature.SignatureVerifier;
 import dev.hookline.core.signature.SignatureVerifiers;
 import dev.hookline.testkit.SignedRequest;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -21,12 +22,12 @@ import software.amazon.awssdk.regions.Region;
 
 class ApiGatewayDirectIntegrationTest {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ROLE = "arn:aws:iam::123456789012:role/apigateway-sqs-send";
   private static final String QUEUE_URL = "https://sqs.eu-west-1.amazonaws.com/123456789012/webhooks";
   private static final List<String> THREE_SCHEMES = List.of("standard-webhooks", "github", "stripe");
 
-  private static ApiGatewayDirectIntegration.Builder valid() {
+  /** A builder that builds: three schemes, the queue by URL. */
+  static ApiGatewayDirectIntegration.Builder valid() {
     return ApiGatewayDirectIntegration.builder()
         .apiName("webhooks")
         .region(Region.EU_WEST_1)
@@ -208,13 +209,13 @@ class ApiGatewayDirectIntegrationTest {
 
   @Test
   void schemeHeadersAreAllAVerifierReads() {
-    assertThat(ApiGatewayDirectIntegration.SCHEME_HEADERS.keySet()).containsExactlyElementsOf(SignatureVerifiers.SCHEMES);
     for (String scheme : SignatureVerifiers.SCHEMES) {
       String secret = scheme.equals("standard-webhooks") ? "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" : "s3cret";
       SignedRequest.Builder signed = SignedRequest.forScheme(scheme, secret);
       WebhookHeaders all = signed.headers();
-      // Only what the integration carries reaches the consumer.
-      List<String> carried = ApiGatewayDirectIntegration.SCHEME_HEADERS.get(scheme);
+      SignatureVerifier verifier = SignatureVerifiers.forScheme(scheme, List.of(secret));
+      // Only what the integration carries reaches the consumer: the headers the scheme's verifier names.
+      List<String> carried = lowerCase(verifier.headerNames());
       WebhookHeaders.Builder kept = WebhookHeaders.builder();
       all.asMap()
           .forEach(
@@ -224,7 +225,6 @@ class ApiGatewayDirectIntegrationTest {
                 }
               });
       WebhookHeaders reduced = kept.build();
-      SignatureVerifier verifier = SignatureVerifiers.forScheme(scheme, List.of(secret));
 
       verifier.verify(reduced, signed.body()); // throws when a header the verifier needs was left out
       assertThat(verifier.deliveryId(reduced, signed.body())).as(scheme).isEqualTo(verifier.deliveryId(all, signed.body()));
@@ -233,6 +233,64 @@ class ApiGatewayDirectIntegrationTest {
           .as(scheme)
           .isEqualTo(carried);
     }
+  }
+
+  @Test
+  void carriesExactlyTheVerifiersHeadersThenTheExtraOnes() {
+    List<String> extras = List.of("X-GitHub-Event", "Webhook-Id", "X-Request-Id");
+    int checked = 0;
+    // Every set of schemes: those that fit carry what their verifiers name, in scheme order, then the extras.
+    for (int mask = 1; mask < 1 << SignatureVerifiers.SCHEMES.size(); mask++) {
+      List<String> schemes = new ArrayList<>();
+      Set<String> expected = new LinkedHashSet<>();
+      for (int i = 0; i < SignatureVerifiers.SCHEMES.size(); i++) {
+        if ((mask & 1 << i) != 0) {
+          String scheme = SignatureVerifiers.SCHEMES.get(i);
+          schemes.add(scheme);
+          expected.addAll(lowerCase(verifierFor(scheme).headerNames()));
+        }
+      }
+      expected.addAll(lowerCase(extras));
+      if (3 + expected.size() > 10) {
+        continue;
+      }
+
+      ApiGatewayDirectIntegration i = valid().schemes(schemes).headers(extras).build();
+
+      assertThat(i.headers()).as("%s", schemes).containsExactlyElementsOf(expected);
+      assertThat(i.schemes()).isEqualTo(schemes);
+      checked++;
+    }
+    assertThat(checked).isGreaterThanOrEqualTo(10);
+  }
+
+  static List<String> credentials() {
+    return List.copyOf(WebhookHeaders.CREDENTIALS);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("credentials")
+  void credentialHeadersAreNeverCarried(String credential) {
+    String spelled = credential.toUpperCase(Locale.ROOT);
+
+    assertThatThrownBy(() -> valid().addHeader(spelled).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("headers must not carry credentials, was '" + credential + "'");
+    assertThatThrownBy(() -> valid().deliveryIdHeader(spelled).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("deliveryIdHeader must not carry credentials, was '" + credential + "'");
+    for (String scheme : SignatureVerifiers.SCHEMES) {
+      assertThat(lowerCase(SignatureVerifiers.headerNames(scheme))).as(scheme).doesNotContain(credential);
+    }
+  }
+
+  private static SignatureVerifier verifierFor(String scheme) {
+    String secret = scheme.equals("standard-webhooks") ? "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" : "s3cret";
+    return SignatureVerifiers.forScheme(scheme, List.of(secret));
+  }
+
+  private static List<String> lowerCase(List<String> names) {
+    return names.stream().map(n -> n.toLowerCase(Locale.ROOT)).collect(Collectors.toList());
   }
 
   @Test
@@ -263,79 +321,6 @@ class ApiGatewayDirectIntegrationTest {
     assertThat(i.toBuilder().build()).isEqualTo(i).hasSameHashCodeAs(i);
     assertThat(i.toBuilder().build().headers()).isEqualTo(i.headers());
     assertThat(i.toString()).contains("schemes=[github]");
-  }
-
-  @Test
-  void templateIsAFormEncodedSendMessageWithoutEnvelopeVersion() {
-    String template = valid().deliveryIdHeader("webhook-id").build().requestTemplate();
-
-    assertThat(template)
-        .contains("Action=SendMessage")
-        .contains("&MessageBody=$util.urlEncode($input.body)")
-        .contains("$context.requestTimeEpoch")
-        .contains("$input.params('source')")
-        .contains("hookline-delivery-id")
-        .doesNotContain("hookline-envelope-version")
-        .doesNotContain("MessageGroupId");
-    // Every line ends in a comment, so no template newline reaches the form.
-    assertThat(template.lines()).allMatch(l -> l.endsWith("##") || l.startsWith("##"));
-  }
-
-  @Test
-  void fifoTemplateSetsGroupAndDeduplicationIds() {
-    String template =
-        valid()
-            .queueUrl("https://sqs.eu-west-1.amazonaws.com/123456789012/webhooks.fifo")
-            .deliveryIdHeader("webhook-id")
-            .build()
-            .requestTemplate();
-
-    assertThat(template).contains("&MessageGroupId=").contains("&MessageDeduplicationId=");
-  }
-
-  @Test
-  void openApiDocumentCarriesTheSameIntegration() throws Exception {
-    ApiGatewayDirectIntegration i = valid().deliveryIdHeader("webhook-id").build();
-
-    JsonNode doc = JSON.readTree(i.openApiDocument());
-
-    assertThat(doc.get("openapi").asText()).startsWith("3.");
-    assertThat(doc.at("/info/title").asText()).isEqualTo("webhooks");
-    JsonNode post = doc.at("/paths/~1webhooks~1{source}/post");
-    assertThat(post.isMissingNode()).isFalse();
-    assertThat(post.get("parameters").get(0).get("name").asText()).isEqualTo("source");
-    assertThat(post.get("parameters").get(0).get("in").asText()).isEqualTo("path");
-    assertThat(post.get("parameters").get(0).get("required").asBoolean()).isTrue();
-    // source + the six default headers; webhook-id, also the delivery-id header, is listed once.
-    assertThat(post.get("parameters")).hasSize(7);
-    assertThat(post.get("responses").has("200")).isTrue();
-    assertThat(post.get("responses").has("500")).isTrue();
-    assertThat(post.get("responses").has("503")).isTrue();
-
-    JsonNode x = post.get("x-amazon-apigateway-integration");
-    assertThat(x.get("type").asText()).isEqualTo("aws");
-    assertThat(x.get("httpMethod").asText()).isEqualTo("POST");
-    assertThat(x.get("uri").asText()).isEqualTo(i.integrationUri());
-    assertThat(x.get("credentials").asText()).isEqualTo(ROLE);
-    assertThat(x.get("passthroughBehavior").asText()).isEqualTo("never");
-    assertThat(x.at("/requestParameters/integration.request.header.Content-Type").asText())
-        .isEqualTo("'application/x-www-form-urlencoded'");
-    for (String contentType : ApiGatewayDirectIntegration.DEFAULT_CONTENT_TYPES) {
-      assertThat(x.get("requestTemplates").get(contentType).asText()).isEqualTo(i.requestTemplate());
-    }
-    assertThat(x.at("/responses/default/statusCode").asText()).isEqualTo("200");
-    assertThat(x.get("responses").get("4\\d{2}").get("statusCode").asText()).isEqualTo("500");
-    assertThat(x.get("responses").get("5\\d{2}").get("statusCode").asText()).isEqualTo("503");
-    assertThat(doc.at("/components/schemas/Empty/type").asText()).isEqualTo("object");
-  }
-
-  @Test
-  void configurationHashFollowsTheDefinition() {
-    ApiGatewayDirectIntegration a = valid().build();
-
-    assertThat(a.configurationHash()).hasSize(16).isEqualTo(valid().build().configurationHash());
-    assertThat(a.toBuilder().roleArn("arn:aws:iam::123456789012:role/other").build().configurationHash())
-        .isNotEqualTo(a.configurationHash());
   }
 
   @Test
