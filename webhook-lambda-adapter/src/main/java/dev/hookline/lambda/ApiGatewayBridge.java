@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What both API Gateway functions share: the request fields as API Gateway gives them in, the receiver's result as a
- * status, headers and JSON body out. Everything else is the receiver's job.
+ * status, headers and body out (a handshake's answer included). Everything else is the receiver's job.
  */
 final class ApiGatewayBridge {
 
@@ -82,11 +82,14 @@ final class ApiGatewayBridge {
     if (method == null || method.isBlank()) {
       return reply(ReceiveResult.Rejected.of(RejectReason.MALFORMED, "not an API Gateway request"));
     }
-    if (body == null) {
+    if (body == null && declaresBody(headers)) {
       return reply(ReceiveResult.Rejected.of(RejectReason.MALFORMED, "body is required"));
     }
     byte[] bytes;
-    if (base64) {
+    if (body == null) {
+      // A GET (a handshake such as Meta's ?hub.challenge) or an empty POST (Microsoft Graph's validation): no body.
+      bytes = new byte[0];
+    } else if (base64) {
       try {
         bytes = Base64.getDecoder().decode(body);
       } catch (IllegalArgumentException e) {
@@ -144,21 +147,23 @@ final class ApiGatewayBridge {
     return "";
   }
 
-  static Reply reply(ReceiveResult result) {
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("Content-Type", "application/json");
-    if (result instanceof ReceiveResult.Rejected) {
-      ((ReceiveResult.Rejected) result)
-          .retryAfter()
-          .ifPresent(d -> headers.put("Retry-After", Long.toString(retryAfterSeconds(d))));
+  /** Returns whether the request says it has a body: a {@code Content-Length} other than 0, or chunked encoding. */
+  private static boolean declaresBody(WebhookHeaders headers) {
+    String length = headers.first("Content-Length").map(String::trim).orElse("");
+    if (!length.isEmpty() && !"0".equals(length)) {
+      return true;
     }
-    return new Reply(result.status(), Map.copyOf(headers), result.toJson());
+    return headers.first("Transfer-Encoding").isPresent();
+  }
+
+  /** The receiver's status, headers and body, whatever the result: a rejection, an acceptance or a handshake. */
+  static Reply reply(ReceiveResult result) {
+    return new Reply(result.status(), Map.copyOf(result.headers()), result.body());
   }
 
   /** Rounds up to whole seconds, at least 1: {@code Retry-After} is delay-seconds (RFC 9110 §10.2.3). */
   static long retryAfterSeconds(Duration d) {
-    long millis = Math.max(1, d.toMillis());
-    return (millis + 999) / 1000;
+    return ReceiveResult.retryAfterSeconds(d);
   }
 
   /**
@@ -166,7 +171,7 @@ final class ApiGatewayBridge {
    *
    * @param status the HTTP status
    * @param headers the response headers
-   * @param body the JSON body
+   * @param body the body: the receiver's JSON, or a handshake's answer
    */
   record Reply(int status, Map<String, String> headers, String body) {}
 }

@@ -1,5 +1,6 @@
 package dev.hookline.core.signature;
 
+import dev.hookline.core.signature.SignatureVerificationException.Check;
 import java.util.Base64;
 import java.util.HexFormat;
 
@@ -57,7 +58,7 @@ final class Codec {
 
   private static byte[] require(byte[] decoded, String headerName, String encoding) {
     if (decoded == null) {
-      throw new SignatureVerificationException(headerName + " header malformed: expected " + encoding);
+      throw new SignatureVerificationException(Check.MALFORMED, headerName + " header malformed: expected " + encoding);
     }
     return decoded;
   }

@@ -1,7 +1,6 @@
 package dev.hookline.core.signature;
 
 import dev.hookline.core.WebhookHeaders;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -32,10 +31,10 @@ public final class ShopifyVerifier implements SignatureVerifier {
   /** The fallback delivery id header. */
   public static final String EVENT_ID_HEADER = "X-Shopify-Event-Id";
 
-  private final HmacKeys keys;
+  private final HmacFamily family;
 
-  private ShopifyVerifier(HmacKeys keys) {
-    this.keys = keys;
+  private ShopifyVerifier(HmacFamily family) {
+    this.family = family;
   }
 
   /** Returns a new builder. */
@@ -45,8 +44,7 @@ public final class ShopifyVerifier implements SignatureVerifier {
 
   @Override
   public void verify(WebhookHeaders headers, byte[] body) {
-    byte[] signature = Codec.requireBase64(HeaderValues.required(headers, SIGNATURE_HEADER), SIGNATURE_HEADER);
-    keys.requireMatch(HmacKeys.EMPTY, body, List.of(signature));
+    family.verify(headers, body, 0);
   }
 
   /** Returns {@code X-Shopify-Webhook-Id}, or {@code X-Shopify-Event-Id} when the first is absent. */
@@ -64,7 +62,7 @@ public final class ShopifyVerifier implements SignatureVerifier {
   /** Shows the scheme and the number of secrets, never the secrets. */
   @Override
   public String toString() {
-    return "ShopifyVerifier{scheme=shopify, secrets=" + keys.size() + '}';
+    return "ShopifyVerifier{scheme=shopify, secrets=" + family.keys().size() + '}';
   }
 
   /**
@@ -77,7 +75,12 @@ public final class ShopifyVerifier implements SignatureVerifier {
 
     @Override
     public ShopifyVerifier build() {
-      return new ShopifyVerifier(utf8Keys("HmacSHA256"));
+      return new ShopifyVerifier(
+          HmacFamily.builder(utf8Keys("HmacSHA256"))
+              .signatureHeader(SIGNATURE_HEADER)
+              .encoding(HmacFamily.Encoding.BASE64)
+              .signedContent(HmacFamily.BODY)
+              .build());
     }
   }
 }
