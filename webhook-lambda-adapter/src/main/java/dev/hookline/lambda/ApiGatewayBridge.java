@@ -82,12 +82,13 @@ final class ApiGatewayBridge {
     if (method == null || method.isBlank()) {
       return reply(ReceiveResult.Rejected.of(RejectReason.MALFORMED, "not an API Gateway request"));
     }
-    if (body == null && declaresBody(headers)) {
+    if (body == null && "POST".equalsIgnoreCase(method) && !declaresEmptyBody(headers)) {
       return reply(ReceiveResult.Rejected.of(RejectReason.MALFORMED, "body is required"));
     }
     byte[] bytes;
     if (body == null) {
-      // A GET (a handshake such as Meta's ?hub.challenge) or an empty POST (Microsoft Graph's validation): no body.
+      // A GET (a handshake such as Meta's ?hub.challenge) or a POST that says it is empty (Content-Length: 0, as
+      // Microsoft Graph's validation): API Gateway passes no body at all.
       bytes = new byte[0];
     } else if (base64) {
       try {
@@ -147,13 +148,9 @@ final class ApiGatewayBridge {
     return "";
   }
 
-  /** Returns whether the request says it has a body: a {@code Content-Length} other than 0, or chunked encoding. */
-  private static boolean declaresBody(WebhookHeaders headers) {
-    String length = headers.first("Content-Length").map(String::trim).orElse("");
-    if (!length.isEmpty() && !"0".equals(length)) {
-      return true;
-    }
-    return headers.first("Transfer-Encoding").isPresent();
+  /** Returns whether the request says its body is empty: {@code Content-Length: 0}. */
+  private static boolean declaresEmptyBody(WebhookHeaders headers) {
+    return headers.first("Content-Length").map(String::trim).filter("0"::equals).isPresent();
   }
 
   /** The receiver's status, headers and body, whatever the result: a rejection, an acceptance or a handshake. */
