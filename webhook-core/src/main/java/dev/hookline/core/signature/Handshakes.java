@@ -65,7 +65,8 @@ final class Handshakes {
    * configured verify token every such request is refused.
    */
   static Handshake meta(String verifyToken) {
-    byte[] expected = verifyToken == null ? null : verifyToken.getBytes(StandardCharsets.UTF_8);
+    byte[] expected =
+        verifyToken == null || verifyToken.isEmpty() ? null : verifyToken.getBytes(StandardCharsets.UTF_8);
     return unsigned(
         "meta.verify_token",
         GET,

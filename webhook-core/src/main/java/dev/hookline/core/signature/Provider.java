@@ -192,7 +192,11 @@ public final class Provider {
       if (primary.isBlank()) {
         throw new IllegalArgumentException("secret must be " + secretFormat + " for provider " + name);
       }
-      if (secretShape == SecretShape.WITH_REQUIRED_SETTING && (setting == null || setting.isBlank())) {
+      if (setting != null && setting.isBlank()) {
+        // "app-secret:" sets nothing: an empty verify token must never match an empty one sent by anyone.
+        setting = null;
+      }
+      if (secretShape == SecretShape.WITH_REQUIRED_SETTING && setting == null) {
         throw new IllegalArgumentException("secret must be " + secretFormat + " for provider " + name);
       }
     }

@@ -160,9 +160,12 @@ class HandshakeReceiverTest {
 
   @Test
   void metaWithoutAConfiguredVerifyTokenRefusesEverySubscription() {
-    WebhookReceiver receiver = receiver("meta", "app-secret");
+    for (String secret : new String[] {"app-secret", "app-secret:", "app-secret: "}) {
+      WebhookReceiver receiver = receiver("meta", secret);
 
-    assertRefused(receiver.receiveBlocking("src", get("hub.mode=subscribe&hub.verify_token=&hub.challenge=1")), 403);
+      assertRefused(receiver.receiveBlocking("src", get("hub.mode=subscribe&hub.verify_token=&hub.challenge=1")), 403);
+      assertRefused(receiver.receiveBlocking("src", get("hub.mode=subscribe&hub.challenge=1")), 403);
+    }
   }
 
   @Test

@@ -19,8 +19,6 @@ import java.util.Map;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * One test case per provider preset: an independent signer (written here from each provider's documented algorithm,
@@ -607,25 +605,15 @@ final class ProviderCases {
   }
 
   static byte[] hmac(String algorithm, byte[] key, byte[] content) {
-    try {
-      Mac mac = Mac.getInstance(algorithm);
-      mac.init(new SecretKeySpec(key, algorithm));
-      return mac.doFinal(content);
-    } catch (GeneralSecurityException e) {
-      throw new AssertionError(e);
-    }
+    return TestSigning.hmac(algorithm, key, content);
   }
 
   static WebhookHeaders headers(String... namesAndValues) {
-    WebhookHeaders.Builder b = WebhookHeaders.builder();
-    for (int i = 0; i < namesAndValues.length; i += 2) {
-      b.add(namesAndValues[i], namesAndValues[i + 1]);
-    }
-    return b.build();
+    return TestSigning.headers(namesAndValues);
   }
 
   static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
+    return TestSigning.utf8(s);
   }
 
   static byte[] concat(byte[] a, byte[] b) {
