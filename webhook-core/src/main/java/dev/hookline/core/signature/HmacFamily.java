@@ -99,23 +99,33 @@ final class HmacFamily implements Family {
 
   /** A JSON body field's text, for example Mailgun's {@code signature.token}. */
   static Part json(String path) {
-    return r -> utf8(r.json.text(path));
+    return r -> utf8(r.json().text(path));
   }
 
   /** What one request offers the parts. Not thread-safe; one per verification. */
   static final class Request {
     final WebhookHeaders headers;
     final byte[] body;
-    final JsonBody json;
+    private JsonBody json;
     String timestamp;
     String url;
 
     Request(WebhookHeaders headers, byte[] body) {
       this.headers = headers;
       this.body = body;
-      this.json = new JsonBody(body);
+    }
+
+    /** The body as JSON, parsed on first use: most schemes never read it. */
+    JsonBody json() {
+      if (json == null) {
+        json = new JsonBody(body);
+      }
+      return json;
     }
   }
+
+  /** The one URL to try when none is configured. */
+  private static final List<String> NO_URL = Collections.singletonList(null);
 
   private final String algorithmName;
   private final HmacKeys keys;
@@ -185,7 +195,7 @@ final class HmacFamily implements Family {
       if (timestampSource == TimestampSource.HEADER) {
         request.timestamp = HeaderValues.required(headers, timestampName);
       } else if (timestampSource == TimestampSource.JSON) {
-        request.timestamp = request.json.text(timestampName);
+        request.timestamp = request.json().text(timestampName);
       }
       signedAt = TimestampWindow.parse(request.timestamp, timestampFormat, timestampLabel);
     }
@@ -212,7 +222,7 @@ final class HmacFamily implements Family {
   /** Finds and decodes the candidate signatures; a list header may also carry the timestamp. */
   private List<byte[]> signatures(Request request) {
     if (signatureField != null) {
-      String value = request.json.text(signatureField);
+      String value = request.json().text(signatureField);
       return List.of(require(decode(value), signatureField + " field"));
     }
     String value = HeaderValues.required(request.headers, signatureHeader);
@@ -269,7 +279,7 @@ final class HmacFamily implements Family {
    */
   private List<String> urls(WebhookHeaders headers, byte[] body) {
     if (url == null) {
-      return Collections.singletonList(null);
+      return NO_URL;
     }
     if (!twilioUrl) {
       return List.of(url);

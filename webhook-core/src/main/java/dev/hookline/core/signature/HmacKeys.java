@@ -103,17 +103,6 @@ final class HmacKeys {
   }
 
   /**
-   * Checks that any key's MAC over {@code before + body} equals any candidate.
-   *
-   * @throws SignatureVerificationException {@code "signature mismatch"} when none does
-   */
-  void requireMatch(byte[] before, byte[] body, List<byte[]> candidates) {
-    if (!matchesAny(List.of(before, body), candidates)) {
-      throw new SignatureVerificationException(SignatureVerificationException.Check.SIGNATURE, "signature mismatch");
-    }
-  }
-
-  /**
    * Returns the first key's MAC over {@code content}: what a handshake answers with (Zoom's {@code encryptedToken},
    * X's {@code response_token}), which the sender computes with its current secret.
    */

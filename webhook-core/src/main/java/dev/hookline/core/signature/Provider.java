@@ -300,11 +300,14 @@ public final class Provider {
       return this;
     }
 
-    /** Where its delivery id is: these headers, in order of preference. */
+    /**
+     * Where its delivery id is: these headers, in order of preference. The first is also one of {@link #headers}: a
+     * transport that carries only some headers should carry it; the others are fallbacks.
+     */
     Builder deliveryIdHeaders(String... names) {
-      for (String header : names) {
-        deliveryIdHeaders.add(header);
-        headers.add(header);
+      deliveryIdHeaders.addAll(List.of(names));
+      if (names.length > 0) {
+        headers.add(names[0]);
       }
       return this;
     }

@@ -510,8 +510,8 @@ public final class Providers {
   private static Provider.Builder standardWebhooks(String name, String title, String headerPrefix) {
     return Provider.builder(name, title)
         .scheme("HMAC-SHA256 (v1) or Ed25519 (v1a) of <id>.<timestamp>.<body>, base64, " + headerPrefix + "signature")
-        .headers(headerPrefix + "timestamp", headerPrefix + "signature")
         .deliveryIdHeaders(headerPrefix + "id")
+        .headers(headerPrefix + "timestamp", headerPrefix + "signature")
         .tolerance(FIVE_MINUTES)
         .secret("whsec_<base64> (or a whpk_<base64> Ed25519 public key for v1a)", SecretShape.WHOLE)
         .parts(

@@ -16,6 +16,8 @@ import java.util.Objects;
  *
  * <p>Each scheme gets its builder's defaults (for example a 5-minute tolerance and the system clock); use the
  * scheme's own builder for anything else, for Standard Webhooks public keys, or for a custom {@link HmacVerifier}.
+ * {@link Providers} covers these five names and the rest of the catalog, with handshakes and content types: prefer it
+ * for new configuration.
  *
  * <p>Thread-safety: stateless.
  */

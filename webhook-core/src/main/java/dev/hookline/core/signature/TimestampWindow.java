@@ -82,22 +82,6 @@ final class TimestampWindow {
   }
 
   /**
-   * Parses Unix seconds and checks them against a reference time, for schemes that check the window before the
-   * signature.
-   *
-   * @param raw the timestamp text, decimal Unix seconds
-   * @param what names the timestamp in failure messages, for example the header name
-   * @param referenceMillis when the request was received, epoch milliseconds
-   * @return the parsed seconds
-   * @throws SignatureVerificationException when malformed or outside the tolerance
-   */
-  long check(String raw, String what, long referenceMillis) {
-    long millis = parse(raw, Format.UNIX_SECONDS, what);
-    check(millis, what, referenceMillis);
-    return millis / 1000;
-  }
-
-  /**
    * Checks a parsed timestamp against a reference time.
    *
    * @param timestampMillis the signed time, epoch milliseconds
