@@ -1,7 +1,7 @@
 package dev.hookline.cli;
 
 import dev.hookline.core.WebhookHeaders;
-import dev.hookline.core.signature.SignatureVerifiers;
+import dev.hookline.core.signature.Providers;
 import dev.hookline.testkit.SignedRequest;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -27,8 +27,10 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Send a correctly signed test webhook and print the response status and body.",
-      "Schemes: standard-webhooks, github, stripe, shopify, slack. Exit 0 on a 2xx answer, 1 otherwise.",
-      "The secret is never printed; pass it with --secret or the HOOKLINE_SECRET environment variable."
+      "Name the sender as everywhere in Hookline, --source NAME=PROVIDER:SECRET (the URL gets NAME appended when it"
+          + " ends with /), or with --scheme PROVIDER and --secret. Providers that sign with a shared secret: any of the"
+          + " catalog but discord, sendgrid and sns. Exit 0 on a 2xx answer, 1 otherwise.",
+      "The secret is never printed; --secret may come from the HOOKLINE_SECRET environment variable."
     })
 final class SendTestCommand implements Callable<Integer> {
 
@@ -37,22 +39,32 @@ final class SendTestCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--url", required = true, description = "Where to POST, e.g. http://localhost:8080/webhooks/github.")
+  @Option(
+      names = "--url",
+      required = true,
+      description =
+          "Where to POST, e.g. http://localhost:8080/webhooks/github; with --source, a URL ending in / gets the"
+              + " source's NAME appended.")
   URI url;
 
   @Option(
+      names = "--source",
+      paramLabel = "NAME=PROVIDER:SECRET",
+      description = "The source, as the quick start and the Lambda functions name it; replaces --scheme and --secret.")
+  String source;
+
+  @Option(
       names = "--scheme",
-      required = true,
+      paramLabel = "PROVIDER",
       converter = SchemeConverter.class,
       completionCandidates = SchemeNames.class,
-      description = "Signature scheme: ${COMPLETION-CANDIDATES}.")
+      description = "The provider (scheme) to sign as: ${COMPLETION-CANDIDATES}.")
   String scheme;
 
   @Option(
       names = "--secret",
-      required = true,
       defaultValue = "${env:HOOKLINE_SECRET}",
-      description = "The signing secret (default: $HOOKLINE_SECRET). Never printed.")
+      description = "With --scheme: the signing secret, in the provider's form (default: $HOOKLINE_SECRET). Never printed.")
   String secret;
 
   @Option(names = "--body", description = "The JSON body (default: a small test event).")
@@ -64,22 +76,22 @@ final class SendTestCommand implements Callable<Integer> {
       description = "Request timeout, ISO-8601 duration (default ${DEFAULT-VALUE}).")
   Duration timeout;
 
-  /** The built-in scheme names, for the help text and shell completion. */
+  /** The catalog's provider names, for the help text and shell completion. */
   static final class SchemeNames implements Iterable<String> {
     @Override
     public Iterator<String> iterator() {
-      return SignatureVerifiers.SCHEMES.iterator();
+      return Providers.names().iterator();
     }
   }
 
-  /** Converts the scheme's command-line name (any case, {@code -} or {@code _}) to its name in {@code SCHEMES}. */
+  /** Converts a provider's command-line name (any case, {@code -} or {@code _}) to its name in the catalog. */
   static final class SchemeConverter implements CommandLine.ITypeConverter<String> {
     @Override
     public String convert(String value) {
       String v = value.toLowerCase(Locale.ROOT).replace('_', '-');
-      if (!SignatureVerifiers.SCHEMES.contains(v)) {
+      if (!Providers.names().contains(v)) {
         throw new CommandLine.TypeConversionException(
-            "unknown scheme '" + value + "' (" + String.join(", ", SignatureVerifiers.SCHEMES) + ")");
+            "unknown provider '" + value + "' (" + String.join(", ", Providers.names()) + ")");
       }
       return v;
     }
@@ -87,24 +99,61 @@ final class SendTestCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (secret == null || secret.isEmpty() || secret.equals("${env:HOOKLINE_SECRET}")) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "Missing secret: --secret or HOOKLINE_SECRET");
+    CommandLine cl = spec.commandLine();
+    String provider;
+    String key;
+    URI target = url;
+    if (source != null) {
+      if (scheme != null) {
+        throw new CommandLine.ParameterException(cl, "--source and --scheme are alternatives: give one");
+      }
+      Providers.SourceOption option;
+      try {
+        option = Providers.parse(source);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(cl, "--source: " + e.getMessage());
+      }
+      provider = option.provider().name();
+      key = option.secret();
+      if (url.toString().endsWith("/")) {
+        target = url.resolve(option.name());
+      }
+    } else {
+      if (scheme == null) {
+        throw new CommandLine.ParameterException(cl, "Missing --source NAME=PROVIDER:SECRET, or --scheme and --secret");
+      }
+      if (secret == null || secret.isEmpty() || secret.equals("${env:HOOKLINE_SECRET}")) {
+        throw new CommandLine.ParameterException(cl, "Missing secret: --secret or HOOKLINE_SECRET");
+      }
+      provider = scheme;
+      key = secret;
     }
     String payload =
         body != null ? body : "{\"type\":\"hookline.test\",\"id\":\"" + UUID.randomUUID() + "\"}";
     SignedRequest.Builder signed;
     try {
-      signed = SignedRequest.forScheme(scheme, secret).body(payload);
+      signed = SignedRequest.forProvider(provider, key).body(payload);
     } catch (IllegalArgumentException e) {
+      if (e.getMessage() != null && e.getMessage().startsWith("provider " + provider + " verifies public-key")) {
+        throw new CommandLine.ParameterException(cl, e.getMessage() + "; send-test cannot sign as it");
+      }
       // Only Standard Webhooks parses the secret (whsec_ + base64); the message must not echo it.
       throw new CommandLine.ParameterException(
-          spec.commandLine(), "--secret is not a valid secret for " + scheme + " (expected whsec_<base64>)");
+          cl,
+          (source != null ? "--source: the secret" : "--secret")
+              + " is not a valid secret for "
+              + provider
+              + " (expected whsec_<base64>)");
+    }
+    if (provider.equals("twilio") && payload.trim().startsWith("{")) {
+      // Twilio signs a JSON body through bodySHA256 in the URL; a form body, through its sorted fields.
+      signed.contentType("application/json");
     }
     byte[] bytes = signed.body();
     WebhookHeaders headers = signed.headers();
 
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(url).timeout(timeout).POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
+        HttpRequest.newBuilder(target).timeout(timeout).POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
     for (Map.Entry<String, List<String>> h : headers.asMap().entrySet()) {
       if (RESTRICTED.contains(h.getKey().toLowerCase(Locale.ROOT))) {
         continue;

@@ -12,6 +12,7 @@ import dev.hookline.core.http.WebhookHttpServer;
 import dev.hookline.core.retry.FailureReport;
 import dev.hookline.core.Webhook;
 import dev.hookline.core.signature.GitHubVerifier;
+import dev.hookline.core.signature.Providers;
 import dev.hookline.core.signature.SignatureVerifiers;
 import dev.hookline.sqs.admin.CloudWatchStub;
 import dev.hookline.sqs.admin.DeadLetterInfo;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -106,7 +108,7 @@ class HooklineCliIntegrationTest {
     assertThat(run("queues", "ensure", "--help").out()).contains("--alarm", "--alarm-period", "--alarm-sns-arn");
     // The option's help lists the completion candidates (wrapped at 80 columns).
     assertThat(run("send-test", "--help").out().replaceAll("\\s+", " "))
-        .contains("Signature scheme: standard-webhooks, github, stripe, shopify, slack.");
+        .contains("The provider (scheme) to sign as: " + String.join(", ", Providers.names()) + ".");
   }
 
   @Test
@@ -120,7 +122,7 @@ class HooklineCliIntegrationTest {
     assertThat(sqs("dlq", "redrive", "--dlq", "q").exit()).isEqualTo(HooklineCli.EXIT_USAGE);
     Run unknown = run("send-test", "--url", "http://127.0.0.1:1/", "--scheme", "nope", "--secret", "s");
     assertThat(unknown.exit()).isEqualTo(HooklineCli.EXIT_USAGE);
-    assertThat(unknown.err()).contains("unknown scheme 'nope' (standard-webhooks, github, stripe, shopify, slack)");
+    assertThat(unknown.err()).contains("unknown provider 'nope' (" + String.join(", ", Providers.names()) + ")");
     // Any case and _ for -: the scheme is recognised, so the failure is the secret that is not whsec_ base64.
     Run badSecret =
         run("send-test", "--url", "http://127.0.0.1:1/", "--scheme", "STANDARD_WEBHOOKS", "--secret", "not base64!");
@@ -345,6 +347,72 @@ class HooklineCliIntegrationTest {
             w ->
                 assertThat(new String(w.body(), StandardCharsets.UTF_8))
                     .isEqualTo("{\"scheme\":\"" + w.source() + "\"}"));
+  }
+
+  @Test
+  void sendTestNamesTheSourceAsEverywhereAndSignsForEverySharedSecretProvider() {
+    List<String> publicKey = List.of("discord", "sendgrid", "sns");
+    InMemoryWebhookSink sink = InMemoryWebhookSink.create();
+    WebhookReceiver.Builder receiver = WebhookReceiver.builder().sink(sink);
+    for (String provider : Providers.names()) {
+      receiver.addSource(Providers.get(provider).source(provider, sourceSecret(provider)).build());
+    }
+    try (WebhookHttpServer server =
+        WebhookHttpServer.builder().receiver(receiver.build()).host("127.0.0.1").port(0).build()) {
+      server.start();
+      // A URL ending in / gets the source's name appended: one base URL for every source.
+      String base = "http://127.0.0.1:" + server.port() + server.pathPrefix();
+      for (String provider : Providers.names()) {
+        String option = provider + "=" + provider + ":" + sourceSecret(provider);
+        Run run = run("send-test", "--url", base, "--source", option, "--body", "{\"p\":\"" + provider + "\"}");
+        if (publicKey.contains(provider)) {
+          assertThat(run.exit()).as(provider).isEqualTo(HooklineCli.EXIT_USAGE);
+          assertThat(run.err()).as(provider).contains("verifies public-key signatures");
+          continue;
+        }
+        assertThat(run.exit()).as(provider + ": " + run.out() + run.err()).isZero();
+        assertThat(run.out()).as(provider).startsWith("status: 202").doesNotContain(sourceSecret(provider));
+      }
+    }
+    assertThat(sink.webhooks())
+        .extracting(Webhook::source)
+        .containsExactlyInAnyOrderElementsOf(
+            Providers.names().stream().filter(p -> !publicKey.contains(p)).collect(Collectors.toList()));
+
+    Run both = run("send-test", "--url", "http://127.0.0.1:1/", "--source", "a=github:x", "--scheme", "github");
+    assertThat(both.exit()).isEqualTo(HooklineCli.EXIT_USAGE);
+    Run unknown = run("send-test", "--url", "http://127.0.0.1:1/", "--source", "a=paypal:s3cret");
+    assertThat(unknown.exit()).isEqualTo(HooklineCli.EXIT_USAGE);
+    assertThat(unknown.err()).contains("provider must be one of").doesNotContain("s3cret");
+  }
+
+  /**
+   * A secret in each preset's form. Twilio, Square and HubSpot sign over the public URL written in the secret, which
+   * the sender and the verifier both take from there, so it need not be this test server's address.
+   */
+  private static String sourceSecret(String provider) {
+    switch (provider) {
+      case "standard-webhooks":
+      case "svix":
+      case "clerk":
+      case "resend":
+        return "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+      case "twilio":
+      case "square":
+      case "hubspot":
+        return "cli-" + provider + ":https://hooks.example.com/webhooks/" + provider;
+      case "meta":
+        return "cli-meta:verify-token";
+      case "discord":
+        return "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+      case "sendgrid":
+        return "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEEDr2LjtURuePQzplybdC+u4CwrqDqBaWjcMMsTbhdbcwHBcepxo7yAQGhHPTnlvFYPAZFce"
+            + "Eu/1FwCM/QmGUhA==";
+      case "sns":
+        return "arn:aws:sns:eu-west-1:123456789012:orders";
+      default:
+        return "cli-" + provider;
+    }
   }
 
   private static String secret(String scheme) {

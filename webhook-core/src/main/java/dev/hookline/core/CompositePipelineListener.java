@@ -41,6 +41,11 @@ final class CompositePipelineListener implements PipelineListener {
   }
 
   @Override
+  public void onHandshake(String source, String handshake) {
+    each("onHandshake", l -> l.onHandshake(source, handshake));
+  }
+
+  @Override
   public void onAccepted(Webhook webhook, Duration sinkLatency) {
     each("onAccepted", l -> l.onAccepted(webhook, sinkLatency));
   }

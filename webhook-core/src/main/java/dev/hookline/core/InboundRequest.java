@@ -1,6 +1,10 @@
 package dev.hookline.core;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -58,6 +62,33 @@ public final class InboundRequest {
   /** Returns the raw (still percent-encoded) query string without {@code ?}, or empty when there was none. */
   public Optional<String> query() {
     return Optional.ofNullable(query);
+  }
+
+  /**
+   * Returns the values of one query parameter, decoded ({@code +} and percent-escapes, as UTF-8), in order. Names
+   * are matched exactly. An occurrence with a malformed percent-escape is left out.
+   *
+   * @param name the parameter name, for example {@code hub.challenge}
+   * @return the values; empty when the parameter is absent or there is no query
+   */
+  public List<String> queryParameters(String name) {
+    Objects.requireNonNull(name, "name");
+    if (query == null || query.isEmpty()) {
+      return List.of();
+    }
+    List<String> values = new ArrayList<>(1);
+    for (String pair : query.split("&")) {
+      int eq = pair.indexOf('=');
+      String rawName = eq < 0 ? pair : pair.substring(0, eq);
+      try {
+        if (URLDecoder.decode(rawName, StandardCharsets.UTF_8).equals(name)) {
+          values.add(eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+      } catch (IllegalArgumentException e) {
+        // A malformed escape: this occurrence is unreadable and is left out.
+      }
+    }
+    return List.copyOf(values);
   }
 
   /** Returns the request headers. */

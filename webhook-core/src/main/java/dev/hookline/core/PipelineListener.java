@@ -35,6 +35,15 @@ public interface PipelineListener {
   default void onRejected(String source, RejectReason reason) {}
 
   /**
+   * A sender's URL handshake was answered at once (see {@link Handshake}); nothing was stored. A refused handshake is
+   * reported to {@link #onRejected} instead.
+   *
+   * @param source the source name
+   * @param handshake which handshake, for example {@code slack.url_verification}
+   */
+  default void onHandshake(String source, String handshake) {}
+
+  /**
    * A webhook was durably stored and the sender got a 2xx.
    *
    * @param webhook the accepted webhook

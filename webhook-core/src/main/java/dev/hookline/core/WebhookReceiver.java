@@ -35,13 +35,21 @@ import org.slf4j.LoggerFactory;
  * <p>The pipeline, in this order, stops at the first failing step:
  *
  * <ol>
- *   <li>method is {@code POST}, else 405;
+ *   <li>method is {@code POST}, or one the source's {@link Handshake} arrives with (Meta's {@code GET}), else 405;
  *   <li>the source is configured, else 404;
  *   <li>the body is at most the source's {@link WebhookSource#maxBodyBytes()}, else 413;
+ *   <li>an unsigned handshake ({@link Handshake#signed()} false: Meta's {@code GET ?hub.challenge=..}, X's CRC,
+ *       Dropbox's and Microsoft Graph's challenges) is answered here, never enqueued; a wrong verify token is 403
+ *       with the generic message {@value #HANDSHAKE_REFUSED}. A request that is not a handshake and not {@code POST}
+ *       is 405;
  *   <li>{@code Content-Type} is present and allowed for the source, else 415 (a missing one is 415 too: the
  *       receiver cannot tell what the body is); a value that is not a media type at all is 400;
- *   <li>the source's verifier accepts the signature, else 401 with the generic message
- *       {@value #SIGNATURE_FAILED}; a DEBUG line names the failed check;
+ *   <li>the source's verifier accepts the signature, else 401 with the generic message {@value #SIGNATURE_FAILED};
+ *       a DEBUG line names the failed check ({@code check=signature}, {@code timestamp_too_old}, ...). A verifier
+ *       that cannot check now (SNS's certificate could not be fetched) is a 503;
+ *   <li>a signed handshake ({@link Handshake#signed()} true: Slack's {@code url_verification}, Zoom's {@code
+ *       endpoint.url_validation}, Twitch's challenge, Discord's {@code PING}, SNS's {@code SubscriptionConfirmation})
+ *       is answered here, never enqueued;
  *   <li>the delivery id is the verifier's, else the source's {@link DeliveryIdRule}, else a SHA-256 of source and
  *       body; an id over 128 characters or with characters SQS refuses in a deduplication id is replaced by its
  *       SHA-256;
@@ -49,6 +57,9 @@ import org.slf4j.LoggerFactory;
  *   <li>the {@link WebhookSink} stores it within the budget: 2xx, or 429 / 413 / 503 from its failure, with
  *       {@code Retry-After} on 429 and 503.
  * </ol>
+ *
+ * <p>Every answered handshake is reported to {@link PipelineListener#onHandshake}, every refusal to {@link
+ * PipelineListener#onRejected}.
  *
  * <p>The returned stage always completes normally, with a result; it never fails. A sink that throws, returns
  * {@code null} or fails is a 503. A sink that never completes is a 503 once the budget plus a margin of
@@ -72,6 +83,9 @@ public final class WebhookReceiver {
 
   /** The client-facing message of every 401; which check failed is only logged at DEBUG. */
   public static final String SIGNATURE_FAILED = "signature verification failed";
+
+  /** The client-facing message of a refused handshake (403); which check failed is only logged at DEBUG. */
+  public static final String HANDSHAKE_REFUSED = "handshake refused";
 
   /** How long after the budget the receiver stops waiting for a sink that has not completed. */
   public static final long SINK_TIMEOUT_MARGIN_MILLIS = 250;
@@ -214,24 +228,32 @@ public final class WebhookReceiver {
     return droppedHeaders;
   }
 
-  // The pipeline: one method, top to bottom. Every early return is a rejection with its status.
+  // The pipeline: one method, top to bottom. Every early return is a rejection with its status, or a handshake's answer.
   private CompletionStage<ReceiveResult> pipeline(String requestedSource, InboundRequest request, Duration callerBudget) {
     // The name comes from the URL: an unconfigured one is reported as "unknown" so that listeners (metric tags) and
     // logs never carry arbitrary client-chosen strings.
     String sourceName = knownOrUnknown(requestedSource);
     listener.onReceived(sourceName, request.bodyLength());
 
-    if (!"POST".equals(request.method())) {
+    WebhookSource source = sources.get(requestedSource);
+    if (!methodAllowed(source, request.method())) {
       return done(reject(sourceName, null, RejectReason.METHOD_NOT_ALLOWED, "method must be POST"));
     }
 
-    WebhookSource source = sources.get(requestedSource);
     if (source == null) {
       return done(reject(sourceName, null, RejectReason.UNKNOWN_SOURCE, "unknown source"));
     }
 
     if (request.bodyLength() > source.maxBodyBytes()) {
       return done(reject(sourceName, null, RejectReason.PAYLOAD_TOO_LARGE, "body is over the limit"));
+    }
+
+    Optional<ReceiveResult> unsignedHandshake = handshake(source, request, false);
+    if (unsignedHandshake.isPresent()) {
+      return done(unsignedHandshake.get());
+    }
+    if (!"POST".equals(request.method())) {
+      return done(reject(sourceName, null, RejectReason.METHOD_NOT_ALLOWED, "method must be POST"));
     }
 
     Optional<String> contentType = request.contentType().map(String::trim);
@@ -248,8 +270,14 @@ public final class WebhookReceiver {
 
     byte[] body = request.bodyUnsafe();
     WebhookHeaders headers = request.headers();
-    if (!verified(source, headers, body)) {
-      return done(reject(sourceName, null, RejectReason.UNAUTHORIZED, SIGNATURE_FAILED));
+    Optional<ReceiveResult.Rejected> unverified = verify(source, headers, body);
+    if (unverified.isPresent()) {
+      return done(unverified.get());
+    }
+
+    Optional<ReceiveResult> signedHandshake = handshake(source, request, true);
+    if (signedHandshake.isPresent()) {
+      return done(signedHandshake.get());
     }
 
     String deliveryId = deliveryId(source, headers, body);
@@ -277,15 +305,46 @@ public final class WebhookReceiver {
     return sources.containsKey(requestedSource) ? requestedSource : UNKNOWN_SOURCE;
   }
 
-  private boolean verified(WebhookSource source, WebhookHeaders headers, byte[] body) {
+  /**
+   * The method rule: {@code POST}, or a method the source's handshake arrives with. An unknown source allows only
+   * {@code POST}, so any other method is 405 before anything is looked up or read.
+   */
+  private static boolean methodAllowed(WebhookSource source, String method) {
+    if ("POST".equals(method)) {
+      return true;
+    }
+    return source != null && source.handshake().map(h -> h.methods().contains(method)).orElse(false);
+  }
+
+  /** Returns empty when the verifier accepts the request, else the 401 (or 503) to answer. */
+  private Optional<ReceiveResult.Rejected> verify(WebhookSource source, WebhookHeaders headers, byte[] body) {
     SignatureVerifier verifier = source.verifier();
     try {
       verifier.verify(headers, body);
-      return true;
+      return Optional.empty();
     } catch (SignatureVerificationException e) {
       log.debug(
-          "Signature check failed. source={} scheme={} check={}", source.name(), verifier.scheme(), e.getMessage());
-      return false;
+          "Signature check failed. source={} scheme={} check={} detail={}",
+          source.name(),
+          verifier.scheme(),
+          e.check().code(),
+          e.getMessage());
+    } catch (HooklineException e) {
+      if (e.retryable()) {
+        // The check could not be made now (for example SNS's certificate could not be fetched): the sender retries.
+        log.warn(
+            "Signature could not be checked now; answering 503. source={} scheme={} error={}",
+            source.name(),
+            verifier.scheme(),
+            e.getMessage());
+        return Optional.of(
+            reject(source.name(), null, RejectReason.SINK_UNAVAILABLE, "temporarily unavailable, retry later"));
+      }
+      log.warn(
+          "Verifier failed; rejecting. source={} scheme={} error={}",
+          source.name(),
+          verifier.scheme(),
+          e.getClass().getName());
     } catch (RuntimeException e) {
       // A verifier that fails unexpectedly (for example on a header it cannot parse) must not let the request in.
       log.warn(
@@ -293,8 +352,50 @@ public final class WebhookReceiver {
           source.name(),
           verifier.scheme(),
           e.getClass().getName());
-      return false;
     }
+    return Optional.of(reject(source.name(), null, RejectReason.UNAUTHORIZED, SIGNATURE_FAILED));
+  }
+
+  /**
+   * Asks the source's handshake, if it has one for this point of the pipeline (before or after the signature), and
+   * reports its answer to the listener. Empty: the request is no handshake and the pipeline goes on.
+   */
+  private Optional<ReceiveResult> handshake(WebhookSource source, InboundRequest request, boolean afterVerification) {
+    Optional<Handshake> configured = source.handshake();
+    if (configured.isEmpty() || configured.get().signed() != afterVerification) {
+      return Optional.empty();
+    }
+    Optional<ReceiveResult> answer;
+    try {
+      answer = configured.get().answer(request);
+    } catch (SignatureVerificationException e) {
+      log.debug("Handshake refused. source={} check={} detail={}", source.name(), e.check().code(), e.getMessage());
+      return Optional.of(reject(source.name(), null, RejectReason.FORBIDDEN, HANDSHAKE_REFUSED));
+    } catch (RuntimeException e) {
+      log.warn("Handshake threw unexpectedly; refusing. source={} error={}", source.name(), e.getClass().getName());
+      return Optional.of(reject(source.name(), null, RejectReason.FORBIDDEN, HANDSHAKE_REFUSED));
+    }
+    if (answer == null || answer.isEmpty()) {
+      return Optional.empty();
+    }
+    ReceiveResult result = answer.get();
+    if (result instanceof ReceiveResult.Answered) {
+      ReceiveResult.Answered answered = (ReceiveResult.Answered) result;
+      log.debug(
+          "Handshake answered. source={} handshake={} status={}",
+          source.name(),
+          answered.handshake(),
+          answered.status());
+      listener.onHandshake(source.name(), answered.handshake());
+      return answer;
+    }
+    if (result instanceof ReceiveResult.Rejected) {
+      ReceiveResult.Rejected rejected = (ReceiveResult.Rejected) result;
+      return Optional.of(reject(source.name(), null, rejected.reason(), rejected.message()));
+    }
+    // A handshake never stores anything, so it cannot accept; refuse rather than claim a webhook was stored.
+    log.warn("Handshake answered as if a webhook were stored; refusing. source={}", source.name());
+    return Optional.of(reject(source.name(), null, RejectReason.FORBIDDEN, HANDSHAKE_REFUSED));
   }
 
   private String deliveryId(WebhookSource source, WebhookHeaders headers, byte[] body) {

@@ -54,6 +54,7 @@ public final class WebhookSource {
   private final List<String> contentTypes;
   private final Duration enqueueBudget;
   private final DeliveryIdRule deliveryIdRule;
+  private final Handshake handshake;
 
   private WebhookSource(Builder b, List<String> contentTypes) {
     this.name = b.name;
@@ -62,6 +63,7 @@ public final class WebhookSource {
     this.contentTypes = contentTypes;
     this.enqueueBudget = b.enqueueBudget;
     this.deliveryIdRule = b.deliveryIdRule;
+    this.handshake = b.handshake;
   }
 
   /** Returns a new builder. */
@@ -99,6 +101,11 @@ public final class WebhookSource {
     return Optional.ofNullable(deliveryIdRule);
   }
 
+  /** Returns the sender's URL handshake, answered at once and never enqueued, if the source has one. */
+  public Optional<Handshake> handshake() {
+    return Optional.ofNullable(handshake);
+  }
+
   /**
    * Returns whether a {@code Content-Type} essence (lower-case {@code type/subtype}) is allowed.
    *
@@ -123,6 +130,7 @@ public final class WebhookSource {
     b.contentTypes = new ArrayList<>(contentTypes);
     b.enqueueBudget = enqueueBudget;
     b.deliveryIdRule = deliveryIdRule;
+    b.handshake = handshake;
     return b;
   }
 
@@ -140,12 +148,13 @@ public final class WebhookSource {
         && maxBodyBytes == other.maxBodyBytes
         && contentTypes.equals(other.contentTypes)
         && enqueueBudget.equals(other.enqueueBudget)
-        && Objects.equals(deliveryIdRule, other.deliveryIdRule);
+        && Objects.equals(deliveryIdRule, other.deliveryIdRule)
+        && Objects.equals(handshake, other.handshake);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, verifier, maxBodyBytes, contentTypes, enqueueBudget, deliveryIdRule);
+    return Objects.hash(name, verifier, maxBodyBytes, contentTypes, enqueueBudget, deliveryIdRule, handshake);
   }
 
   /** Prints the name, the verifier's scheme (never its secrets) and the limits. */
@@ -162,6 +171,7 @@ public final class WebhookSource {
         + ", enqueueBudget="
         + enqueueBudget
         + (deliveryIdRule == null ? "" : ", deliveryIdRule=custom")
+        + (handshake == null ? "" : ", handshake=" + handshake)
         + '}';
   }
 
@@ -173,6 +183,7 @@ public final class WebhookSource {
     private List<String> contentTypes = new ArrayList<>(DEFAULT_CONTENT_TYPES);
     private Duration enqueueBudget = DEFAULT_ENQUEUE_BUDGET;
     private DeliveryIdRule deliveryIdRule;
+    private Handshake handshake;
 
     private Builder() {}
 
@@ -262,6 +273,19 @@ public final class WebhookSource {
      */
     public Builder deliveryIdRule(DeliveryIdRule deliveryIdRule) {
       this.deliveryIdRule = Objects.requireNonNull(deliveryIdRule, "deliveryIdRule");
+      return this;
+    }
+
+    /**
+     * Sets the sender's URL handshake (Slack's {@code url_verification}, Meta's {@code GET ?hub.challenge=..}, ...),
+     * answered at once and never enqueued. Default: none. {@code Providers} sets the provider's own; set one yourself
+     * only for a sender the catalog lacks.
+     *
+     * @param handshake the handshake
+     * @return this builder
+     */
+    public Builder handshake(Handshake handshake) {
+      this.handshake = Objects.requireNonNull(handshake, "handshake");
       return this;
     }
 

@@ -18,6 +18,21 @@ class InboundRequestTest {
   }
 
   @Test
+  void queryParametersAreDecodedInOrderAndMalformedOnesLeftOut() {
+    InboundRequest r =
+        InboundRequest.builder()
+            .query("hub.mode=subscribe&hub.challenge=1%2B1&v=a+b&v=%E2%82%AC&flag&bad=%zz&hub.challenge=2")
+            .build();
+
+    assertThat(r.queryParameters("hub.challenge")).containsExactly("1+1", "2");
+    assertThat(r.queryParameters("v")).containsExactly("a b", "\u20ac");
+    assertThat(r.queryParameters("flag")).containsExactly("");
+    assertThat(r.queryParameters("bad")).isEmpty();
+    assertThat(r.queryParameters("missing")).isEmpty();
+    assertThat(InboundRequest.builder().build().queryParameters("v")).isEmpty();
+  }
+
+  @Test
   void methodIsUpperCased() {
     assertThat(InboundRequest.builder().method("post").build().method()).isEqualTo("POST");
   }

@@ -78,6 +78,11 @@ class PipelineListenerTest {
     public void onLeaseLost(String messageId) {
       record("leaseLost " + messageId);
     }
+
+    @Override
+    public void onHandshake(String source, String handshake) {
+      record("handshake " + source + " " + handshake);
+    }
   }
 
   /** Records, then throws on every event. */
@@ -109,6 +114,7 @@ class PipelineListenerTest {
     l.onRetryScheduled(WEBHOOK, 3, Duration.ofSeconds(10));
     l.onDeadLettered("github", "d-1", "java.io.IOException");
     l.onLeaseLost("m-1");
+    l.onHandshake("slack", "slack.url_verification");
   }
 
   private static final List<String> EVENTS =
@@ -121,7 +127,8 @@ class PipelineListenerTest {
           "duplicate d-1",
           "retry d-1 3 PT10S",
           "dead github d-1 java.io.IOException",
-          "leaseLost m-1");
+          "leaseLost m-1",
+          "handshake slack slack.url_verification");
 
   @Test
   void compositeCallsEveryListenerInOrderForEveryEvent() {

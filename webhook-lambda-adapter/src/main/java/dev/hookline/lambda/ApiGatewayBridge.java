@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What both API Gateway functions share: the request fields as API Gateway gives them in, the receiver's result as a
- * status, headers and JSON body out. Everything else is the receiver's job.
+ * status, headers and body out (a handshake's answer included). Everything else is the receiver's job.
  */
 final class ApiGatewayBridge {
 
@@ -82,11 +82,15 @@ final class ApiGatewayBridge {
     if (method == null || method.isBlank()) {
       return reply(ReceiveResult.Rejected.of(RejectReason.MALFORMED, "not an API Gateway request"));
     }
-    if (body == null) {
+    if (body == null && "POST".equalsIgnoreCase(method) && !declaresEmptyBody(headers)) {
       return reply(ReceiveResult.Rejected.of(RejectReason.MALFORMED, "body is required"));
     }
     byte[] bytes;
-    if (base64) {
+    if (body == null) {
+      // A GET (a handshake such as Meta's ?hub.challenge) or a POST that says it is empty (Content-Length: 0, as
+      // Microsoft Graph's validation): API Gateway passes no body at all.
+      bytes = new byte[0];
+    } else if (base64) {
       try {
         bytes = Base64.getDecoder().decode(body);
       } catch (IllegalArgumentException e) {
@@ -144,21 +148,19 @@ final class ApiGatewayBridge {
     return "";
   }
 
+  /** Returns whether the request says its body is empty: {@code Content-Length: 0}. */
+  private static boolean declaresEmptyBody(WebhookHeaders headers) {
+    return headers.first("Content-Length").map(String::trim).filter("0"::equals).isPresent();
+  }
+
+  /** The receiver's status, headers and body, whatever the result: a rejection, an acceptance or a handshake. */
   static Reply reply(ReceiveResult result) {
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("Content-Type", "application/json");
-    if (result instanceof ReceiveResult.Rejected) {
-      ((ReceiveResult.Rejected) result)
-          .retryAfter()
-          .ifPresent(d -> headers.put("Retry-After", Long.toString(retryAfterSeconds(d))));
-    }
-    return new Reply(result.status(), Map.copyOf(headers), result.toJson());
+    return new Reply(result.status(), Map.copyOf(result.headers()), result.body());
   }
 
   /** Rounds up to whole seconds, at least 1: {@code Retry-After} is delay-seconds (RFC 9110 §10.2.3). */
   static long retryAfterSeconds(Duration d) {
-    long millis = Math.max(1, d.toMillis());
-    return (millis + 999) / 1000;
+    return ReceiveResult.retryAfterSeconds(d);
   }
 
   /**
@@ -166,7 +168,7 @@ final class ApiGatewayBridge {
    *
    * @param status the HTTP status
    * @param headers the response headers
-   * @param body the JSON body
+   * @param body the body: the receiver's JSON, or a handshake's answer
    */
   record Reply(int status, Map<String, String> headers, String body) {}
 }

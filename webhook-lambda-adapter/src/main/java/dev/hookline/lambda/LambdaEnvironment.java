@@ -1,10 +1,12 @@
 package dev.hookline.lambda;
 
 import dev.hookline.core.WebhookSource;
+import dev.hookline.core.signature.Provider;
+import dev.hookline.core.signature.Providers;
 import dev.hookline.core.signature.SignatureVerifier;
-import dev.hookline.core.signature.SignatureVerifiers;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -65,8 +67,9 @@ final class LambdaEnvironment {
   }
 
   /**
-   * Returns the sources named in {@value #SOURCES} ({@code name:scheme,name:scheme}), each with its verifier keyed
-   * by {@code HOOKLINE_SECRET_<NAME>} and the shared limits.
+   * Returns the sources named in {@value #SOURCES} ({@code name:provider,name:provider}, providers from {@link
+   * Providers}), each built from its provider's preset (verifier, handshake, content types) with the secret in
+   * {@code HOOKLINE_SECRET_<NAME>} and the shared limits.
    */
   List<WebhookSource> sources() {
     String spec = required(SOURCES);
@@ -82,14 +85,14 @@ final class LambdaEnvironment {
       int colon = item.indexOf(':');
       if (colon <= 0 || colon == item.length() - 1) {
         throw new IllegalStateException(
-            SOURCES + " must hold name:scheme pairs separated by commas, was '" + spec + "'");
+            SOURCES + " must hold name:provider pairs separated by commas, was '" + spec + "'");
       }
       String name = item.substring(0, colon).trim();
-      String scheme = item.substring(colon + 1).trim().toLowerCase(Locale.ROOT);
+      String provider = item.substring(colon + 1).trim().toLowerCase(Locale.ROOT);
       if (!seen.add(name)) {
         throw new IllegalStateException(SOURCES + " names source '" + name + "' twice");
       }
-      WebhookSource.Builder source = WebhookSource.builder().name(name).verifier(verifier(name, scheme));
+      WebhookSource.Builder source = source(name, provider);
       maxBody.ifPresent(v -> source.maxBodyBytes((int) Math.min(Integer.MAX_VALUE, Math.max(Integer.MIN_VALUE, v))));
       budget.ifPresent(source::enqueueBudget);
       try {
@@ -109,7 +112,7 @@ final class LambdaEnvironment {
     if (optional(SOURCES).isEmpty()) {
       return Map.of();
     }
-    java.util.LinkedHashMap<String, SignatureVerifier> verifiers = new java.util.LinkedHashMap<>();
+    Map<String, SignatureVerifier> verifiers = new LinkedHashMap<>();
     for (WebhookSource source : sources()) {
       verifiers.put(source.name(), source.verifier());
     }
@@ -128,20 +131,28 @@ final class LambdaEnvironment {
     return sb.toString();
   }
 
-  private SignatureVerifier verifier(String name, String scheme) {
-    // Checked before the secret, so an unknown scheme is reported as such rather than as a missing variable.
-    if (!SignatureVerifiers.SCHEMES.contains(scheme)) {
-      throw new IllegalStateException(
-          SOURCES + " names unknown scheme '" + scheme + "' for source '" + name + "'; known: "
-              + String.join(", ", SignatureVerifiers.SCHEMES));
-    }
+  private WebhookSource.Builder source(String name, String providerName) {
+    // Checked before the secret, so an unknown provider is reported as such rather than as a missing variable.
+    Provider provider =
+        Providers.find(providerName)
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        SOURCES
+                            + " names unknown provider '"
+                            + providerName
+                            + "' for source '"
+                            + name
+                            + "'; known: "
+                            + String.join(", ", Providers.names())));
     String secretVariable = secretVariable(name);
     String secret = required(secretVariable);
     try {
-      return SignatureVerifiers.forScheme(scheme, List.of(secret));
+      return provider.source(name, secret);
     } catch (IllegalArgumentException e) {
-      // The verifier's message names the field, never the secret's value.
-      throw new IllegalStateException(secretVariable + " is not a valid " + scheme + " secret: " + e.getMessage(), e);
+      // The preset's message names the field and the expected form, never the secret's value.
+      throw new IllegalStateException(
+          secretVariable + " is not a valid " + provider.name() + " secret: " + e.getMessage(), e);
     }
   }
 }

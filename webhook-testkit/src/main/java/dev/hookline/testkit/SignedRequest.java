@@ -146,6 +146,41 @@ public final class SignedRequest {
   }
 
   /**
+   * Starts a request for a catalog provider ({@code dev.hookline.core.signature.Providers}) that signs with a shared
+   * secret, given the secret in the same text form the provider's preset takes ({@code APP_SECRET:VERIFY_TOKEN} for
+   * Meta, {@code AUTH_TOKEN:PUBLIC_URL} for Twilio, ...). The signing is this class's own, written from each
+   * provider's documentation. The default path is {@code /webhooks/<provider>}; Twilio's default body is
+   * form-encoded. For Linear, Mailgun and Microsoft Graph, which carry signed data in the body, the body given is
+   * wrapped as their events are ({@code webhookTimestamp} added, {@code event-data}, {@code value[].resourceData}).
+   *
+   * @param provider a provider name, in any case
+   * @param secret the secret text
+   * @return the builder
+   * @throws IllegalArgumentException starting with {@code provider} when the provider signs with a private key
+   *     (Discord, SendGrid, Amazon SNS, a Standard Webhooks {@code whpk_} key) or is unknown
+   */
+  public static Builder forProvider(String provider, String secret) {
+    Objects.requireNonNull(provider, "provider");
+    Objects.requireNonNull(secret, "secret");
+    String name = ProviderSigning.check(provider, secret);
+    boolean standard = name.equals("standard-webhooks") || name.equals("svix") || name.equals("clerk")
+        || name.equals("resend");
+    String keyText = ProviderSigning.key(name, secret);
+    byte[] key =
+        standard
+            ? Base64.getDecoder().decode(keyText.startsWith("whsec_") ? keyText.substring(6) : keyText)
+            : keyText.getBytes(StandardCharsets.UTF_8);
+    Builder builder = new Builder(Scheme.PROVIDER, key, null);
+    builder.provider = name;
+    builder.providerSecret = keyText;
+    builder.url = ProviderSigning.url(name, secret);
+    if (name.equals("twilio")) {
+      builder.contentType = "application/x-www-form-urlencoded";
+    }
+    return builder;
+  }
+
+  /**
    * Starts a request for a custom HMAC scheme: by default HMAC-SHA256 of the body, hex, in {@code signatureHeader},
    * with no prefix and no timestamp. See {@link Builder#algorithm}, {@link Builder#base64Encoded}, {@link
    * Builder#prefix}, {@link Builder#timestampHeader}, {@link Builder#signedContent} and {@link Builder#idHeader}.
@@ -183,7 +218,8 @@ public final class SignedRequest {
     STRIPE("stripe", "evt_"),
     SHOPIFY("shopify", ""),
     SLACK("slack", "Ev"),
-    HMAC("hmac", "req_");
+    HMAC("hmac", "req_"),
+    PROVIDER("provider", "req_");
 
     final String path;
     final String idPrefix;
@@ -220,6 +256,10 @@ public final class SignedRequest {
     private String timestampHeader;
     private String signedContent;
     private String idHeader;
+    // Catalog provider options.
+    private String provider;
+    private String providerSecret;
+    private String url;
 
     private Builder(Scheme scheme, byte[] key, PrivateKey privateKey) {
       this.scheme = scheme;
@@ -478,6 +518,18 @@ public final class SignedRequest {
           h.add("X-Slack-Request-Timestamp", ts);
           signature(h, "X-Slack-Signature", "v0=" + hex(mac("HmacSHA256", join("v0:" + ts + ":", content))));
           break;
+        case PROVIDER:
+          ProviderSigning.sign(
+              provider,
+              h,
+              wrongSecret ? wrongKey() : key,
+              url,
+              deliveryId,
+              seconds,
+              content,
+              contentType,
+              !withoutSignature);
+          break;
         case HMAC:
           if (idHeader != null) {
             h.add(idHeader, deliveryId);
@@ -503,7 +555,7 @@ public final class SignedRequest {
     public InboundRequest build() {
       return InboundRequest.builder()
           .method("POST")
-          .path(path != null ? path : "/webhooks/" + scheme.path)
+          .path(path != null ? path : "/webhooks/" + (scheme == Scheme.PROVIDER ? provider : scheme.path))
           .headers(headers())
           .body(body())
           .build();
@@ -557,6 +609,11 @@ public final class SignedRequest {
     }
 
     private byte[] signedBody() {
+      if (scheme == Scheme.PROVIDER) {
+        byte[] content = body != null ? body.clone() : defaultProviderBody();
+        String secret = wrongSecret ? providerSecret + "-wrong" : providerSecret;
+        return ProviderSigning.body(provider, secret, signedAt().getEpochSecond(), deliveryId(), content);
+      }
       if (body != null) {
         return body.clone();
       }
@@ -573,6 +630,22 @@ public final class SignedRequest {
           json = "{\"id\":\"" + deliveryId + "\",\"type\":\"hookline.test\",\"data\":{}}";
       }
       return json.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private byte[] defaultProviderBody() {
+      String id = deliveryId();
+      String text =
+          provider.equals("twilio")
+              ? "MessageSid=SM" + id + "&From=%2B15555550100&To=%2B15555550101&Body=Hello+from+Hookline"
+              : "{\"id\":\"" + id + "\",\"type\":\"hookline.test\",\"data\":{}}";
+      return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The key changed so that every signature made with it fails, and a token no longer matches. */
+    private byte[] wrongKey() {
+      byte[] altered = Arrays.copyOf(key, key.length + 6);
+      System.arraycopy("-wrong".getBytes(StandardCharsets.UTF_8), 0, altered, key.length, 6);
+      return altered;
     }
 
     private byte[] renderTemplate(String ts, byte[] content) {

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.hookline.core.InboundRequest;
 import dev.hookline.core.signature.GitHubVerifier;
 import dev.hookline.core.signature.HmacVerifier;
+import dev.hookline.core.signature.Provider;
+import dev.hookline.core.signature.Providers;
 import dev.hookline.core.signature.ShopifyVerifier;
 import dev.hookline.core.signature.SignatureVerificationException;
 import dev.hookline.core.signature.SignatureVerifier;
@@ -120,6 +122,71 @@ class SignedRequestTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("scheme must be one of standard-webhooks, github, stripe, shopify, slack, was 'paypal'");
     assertThatThrownBy(() -> SignedRequest.forScheme(null, "s")).isInstanceOf(NullPointerException.class);
+  }
+
+  @Test
+  void forProviderSignsWhatEachSharedSecretPresetAccepts() {
+    List<String> asymmetric = List.of("discord", "sendgrid", "sns");
+    for (Provider provider : Providers.all()) {
+      String name = provider.name();
+      if (asymmetric.contains(name)) {
+        assertThatThrownBy(() -> SignedRequest.forProvider(name, "key"))
+            .as(name)
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageStartingWith("provider " + name + " verifies public-key signatures");
+        continue;
+      }
+      String secret = secretFor(name);
+      SignatureVerifier v = provider.source(name, secret, CLOCK).build().verifier();
+      Supplier<SignedRequest.Builder> valid = () -> SignedRequest.forProvider(name, secret).clock(CLOCK);
+      InboundRequest good = valid.get().body("{\"order\":42}").build();
+
+      assertThat(good.path()).as(name).isEqualTo("/webhooks/" + name);
+      assertThatCode(() -> verify(v, good)).as(name).doesNotThrowAnyException();
+      assertThat(provider.contentTypes()).as(name).anyMatch(t -> good.contentType().orElseThrow().startsWith(t));
+      assertThatThrownBy(() -> verify(v, valid.get().withWrongSecret().build()))
+          .as(name)
+          .isInstanceOf(SignatureVerificationException.class);
+      boolean bodySigned = !List.of("gitlab", "mailgun", "microsoft-graph").contains(name);
+      if (bodySigned) {
+        assertThatThrownBy(() -> verify(v, valid.get().withTamperedBody().build()))
+            .as(name)
+            .isInstanceOf(SignatureVerificationException.class);
+        assertThatThrownBy(() -> verify(v, valid.get().withoutSignature().build()))
+            .as(name)
+            .isInstanceOf(SignatureVerificationException.class);
+      }
+      if (provider.tolerance().isPresent()) {
+        Duration beyond = provider.tolerance().get().plusMinutes(1);
+        assertThatThrownBy(() -> verify(v, valid.get().withTimestampSkew(beyond.negated()).build()))
+            .as(name)
+            .hasMessageContaining("too old");
+      }
+    }
+    assertThatThrownBy(() -> SignedRequest.forProvider("standard-webhooks", "whpk_AAAA"))
+        .hasMessageStartingWith("provider standard-webhooks verifies public-key signatures");
+    assertThatThrownBy(() -> SignedRequest.forProvider("paypal", "s")).hasMessageStartingWith("provider must be one of");
+  }
+
+  /** A secret in the form each preset takes. */
+  private static String secretFor(String provider) {
+    switch (provider) {
+      case "standard-webhooks":
+      case "svix":
+      case "clerk":
+      case "resend":
+        return WHSEC;
+      case "twilio":
+        return "auth-token:https://hooks.example.com/webhooks/twilio?tenant=1";
+      case "square":
+        return "sig-key:https://hooks.example.com/webhooks/square";
+      case "hubspot":
+        return "client-secret:https://hooks.example.com/webhooks/hubspot";
+      case "meta":
+        return "app-secret:verify-token";
+      default:
+        return provider + "-s3cret";
+    }
   }
 
   @Test

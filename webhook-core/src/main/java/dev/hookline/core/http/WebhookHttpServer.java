@@ -37,9 +37,11 @@ import org.slf4j.LoggerFactory;
  * <p>Routes:
  *
  * <ul>
- *   <li>{@code POST {pathPrefix}{source}} — the receiver's pipeline; the response has the receiver's status, a small
- *       JSON body from {@link ReceiveResult#toJson()}, and {@code Retry-After} in whole seconds on 429 and 503. Any
- *       other method is 405 with {@code Allow: POST};
+ *   <li>{@code POST {pathPrefix}{source}} — the receiver's pipeline; the response has the receiver's status, headers
+ *       and body ({@link ReceiveResult#headers()}, {@link ReceiveResult#body()}): a small JSON body, {@code
+ *       Retry-After} in whole seconds on 429 and 503, or a handshake's answer. {@code GET} reaches the receiver
+ *       without a body, for sources whose handshake arrives that way (Meta, X, Dropbox, Microsoft Graph); any other
+ *       method, or a {@code GET} that is no handshake, is 405 with {@code Allow: POST};
  *   <li>{@code GET /healthz} — 200 {@code ok}; other methods are 405 with {@code Allow: GET, HEAD};
  *   <li>anything else — 404.
  * </ul>
@@ -363,10 +365,9 @@ public final class WebhookHttpServer implements AutoCloseable {
 
   private static void respond(HttpExchange exchange, ReceiveResult result, boolean closeAfter) throws IOException {
     Headers headers = exchange.getResponseHeaders();
-    headers.set("Content-Type", "application/json");
+    result.headers().forEach(headers::set);
     if (result instanceof ReceiveResult.Rejected) {
       ReceiveResult.Rejected rejected = (ReceiveResult.Rejected) result;
-      rejected.retryAfter().ifPresent(d -> headers.set("Retry-After", Long.toString(retryAfterSeconds(d))));
       if (rejected.reason() == RejectReason.METHOD_NOT_ALLOWED && !headers.containsKey("Allow")) {
         headers.set("Allow", "POST");
       }
@@ -375,7 +376,7 @@ public final class WebhookHttpServer implements AutoCloseable {
         headers.set("Connection", "close");
       }
     }
-    byte[] body = result.toJson().getBytes(StandardCharsets.UTF_8);
+    byte[] body = result.body().getBytes(StandardCharsets.UTF_8);
     exchange.sendResponseHeaders(result.status(), body.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(body);
@@ -384,8 +385,7 @@ public final class WebhookHttpServer implements AutoCloseable {
 
   /** Rounds up to whole seconds, at least 1: {@code Retry-After} is delay-seconds (RFC 9110 §10.2.3). */
   static long retryAfterSeconds(Duration d) {
-    long millis = Math.max(1, d.toMillis());
-    return (millis + 999) / 1000;
+    return ReceiveResult.retryAfterSeconds(d);
   }
 
   private static ExecutorService newDefaultExecutor(int threads) {

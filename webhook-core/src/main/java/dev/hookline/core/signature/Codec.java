@@ -4,8 +4,8 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /**
- * Decoding of signatures from headers: {@link #hex} and {@link #base64} yield {@code null} for malformed input, and
- * the {@code require*} variants throw a {@link SignatureVerificationException} naming the header instead.
+ * Decoding of signatures from headers: {@link #hex} and {@link #base64} yield {@code null} for malformed input; the
+ * caller names the header in its {@link SignatureVerificationException}.
  */
 final class Codec {
 
@@ -35,30 +35,5 @@ final class Codec {
     } catch (IllegalArgumentException e) {
       return null;
     }
-  }
-
-  /**
-   * Decodes a header's hex signature.
-   *
-   * @throws SignatureVerificationException {@code "<header> header malformed: expected hex"} when it is not hex
-   */
-  static byte[] requireHex(String text, String headerName) {
-    return require(hex(text), headerName, "hex");
-  }
-
-  /**
-   * Decodes a header's base64 signature.
-   *
-   * @throws SignatureVerificationException {@code "<header> header malformed: expected base64"} when it is not base64
-   */
-  static byte[] requireBase64(String text, String headerName) {
-    return require(base64(text), headerName, "base64");
-  }
-
-  private static byte[] require(byte[] decoded, String headerName, String encoding) {
-    if (decoded == null) {
-      throw new SignatureVerificationException(headerName + " header malformed: expected " + encoding);
-    }
-    return decoded;
   }
 }

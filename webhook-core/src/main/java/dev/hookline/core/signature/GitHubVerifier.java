@@ -37,10 +37,10 @@ public final class GitHubVerifier implements SignatureVerifier {
 
   private static final String PREFIX = "sha256=";
 
-  private final HmacKeys keys;
+  private final HmacFamily family;
 
-  private GitHubVerifier(HmacKeys keys) {
-    this.keys = keys;
+  private GitHubVerifier(HmacFamily family) {
+    this.family = family;
   }
 
   /** Returns a new builder. */
@@ -50,9 +50,7 @@ public final class GitHubVerifier implements SignatureVerifier {
 
   @Override
   public void verify(WebhookHeaders headers, byte[] body) {
-    String value = HeaderValues.required(headers, SIGNATURE_HEADER);
-    byte[] signature = Codec.requireHex(SignatureLists.stripPrefix(value, PREFIX, SIGNATURE_HEADER), SIGNATURE_HEADER);
-    keys.requireMatch(HmacKeys.EMPTY, body, List.of(signature));
+    family.verify(headers, body, 0);
   }
 
   /** Returns {@code X-GitHub-Delivery}. */
@@ -76,7 +74,7 @@ public final class GitHubVerifier implements SignatureVerifier {
   /** Shows the scheme and the number of secrets, never the secrets. */
   @Override
   public String toString() {
-    return "GitHubVerifier{scheme=github, secrets=" + keys.size() + '}';
+    return "GitHubVerifier{scheme=github, secrets=" + family.keys().size() + '}';
   }
 
   /**
@@ -89,7 +87,12 @@ public final class GitHubVerifier implements SignatureVerifier {
 
     @Override
     public GitHubVerifier build() {
-      return new GitHubVerifier(utf8Keys("HmacSHA256"));
+      return new GitHubVerifier(
+          HmacFamily.builder(utf8Keys("HmacSHA256"))
+              .signatureHeader(SIGNATURE_HEADER)
+              .prefix(PREFIX)
+              .signedContent(HmacFamily.BODY)
+              .build());
     }
   }
 }

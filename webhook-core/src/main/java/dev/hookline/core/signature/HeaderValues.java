@@ -1,6 +1,7 @@
 package dev.hookline.core.signature;
 
 import dev.hookline.core.WebhookHeaders;
+import dev.hookline.core.signature.SignatureVerificationException.Check;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,14 +18,14 @@ final class HeaderValues {
   static String required(WebhookHeaders headers, String name) {
     List<String> values = headers.all(name);
     if (values.isEmpty()) {
-      throw new SignatureVerificationException(name + " header missing");
+      throw new SignatureVerificationException(Check.MISSING, name + " header missing");
     }
     if (values.size() > 1) {
-      throw new SignatureVerificationException(name + " header duplicated");
+      throw new SignatureVerificationException(Check.DUPLICATED, name + " header duplicated");
     }
     String value = values.get(0).trim();
     if (value.isEmpty()) {
-      throw new SignatureVerificationException(name + " header empty");
+      throw new SignatureVerificationException(Check.MISSING, name + " header empty");
     }
     return value;
   }
@@ -40,7 +41,7 @@ final class HeaderValues {
         return required(headers, name);
       }
     }
-    throw new SignatureVerificationException(names[0] + " header missing");
+    throw new SignatureVerificationException(Check.MISSING, names[0] + " header missing");
   }
 
   /** Returns the first non-blank value of the first of {@code names} that has one, for delivery ids. */

@@ -76,20 +76,23 @@ final class HmacKeys {
    * @param candidates decoded signatures from the request
    */
   boolean matchesAny(byte[] before, byte[] body, List<byte[]> candidates) {
-    return matchesAny(before, body, EMPTY, candidates);
+    return matchesAny(List.of(before, body), candidates);
   }
 
   /**
-   * Returns whether any key's MAC over {@code before + body + after} equals any candidate. Every key is tried against
-   * every candidate, with no early exit inside a comparison.
+   * Returns whether any key's MAC over the concatenated segments equals any candidate. Every key is tried against
+   * every candidate; each comparison takes time independent of where the arrays differ.
+   *
+   * @param segments the signed content, in order, without copying them together
+   * @param candidates decoded signatures from the request
    */
-  boolean matchesAny(byte[] before, byte[] body, byte[] after, List<byte[]> candidates) {
+  boolean matchesAny(List<byte[]> segments, List<byte[]> candidates) {
     if (candidates.isEmpty()) {
       return false;
     }
     Mac mac = macs.get();
     for (SecretKeySpec key : keys) {
-      byte[] expected = mac(mac, key, before, body, after);
+      byte[] expected = mac(mac, key, segments);
       for (byte[] candidate : candidates) {
         if (MessageDigest.isEqual(expected, candidate)) {
           return true;
@@ -100,38 +103,24 @@ final class HmacKeys {
   }
 
   /**
-   * Checks that any key's MAC over {@code before + body} equals any candidate.
-   *
-   * @throws SignatureVerificationException {@code "signature mismatch"} when none does
+   * Returns the first key's MAC over {@code content}: what a handshake answers with (Zoom's {@code encryptedToken},
+   * X's {@code response_token}), which the sender computes with its current secret.
    */
-  void requireMatch(byte[] before, byte[] body, List<byte[]> candidates) {
-    requireMatch(before, body, EMPTY, candidates);
+  byte[] macWithFirstKey(byte[] content) {
+    return mac(macs.get(), keys.get(0), List.of(content));
   }
 
-  /**
-   * Checks that any key's MAC over {@code before + body + after} equals any candidate.
-   *
-   * @throws SignatureVerificationException {@code "signature mismatch"} when none does
-   */
-  void requireMatch(byte[] before, byte[] body, byte[] after, List<byte[]> candidates) {
-    if (!matchesAny(before, body, after, candidates)) {
-      throw new SignatureVerificationException("signature mismatch");
-    }
-  }
-
-  private static byte[] mac(Mac mac, SecretKeySpec key, byte[] before, byte[] body, byte[] after) {
+  private static byte[] mac(Mac mac, SecretKeySpec key, List<byte[]> segments) {
     try {
       mac.init(key);
     } catch (InvalidKeyException e) {
       // Cannot happen: every key was built for this algorithm, and the next init() replaces any partial state.
       throw new IllegalStateException("HMAC key rejected by " + key.getAlgorithm(), e);
     }
-    if (before.length > 0) {
-      mac.update(before);
-    }
-    mac.update(body);
-    if (after.length > 0) {
-      mac.update(after);
+    for (byte[] segment : segments) {
+      if (segment.length > 0) {
+        mac.update(segment);
+      }
     }
     return mac.doFinal();
   }

@@ -1,7 +1,7 @@
 package dev.hookline.core.signature;
 
 import dev.hookline.core.WebhookHeaders;
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -72,24 +72,18 @@ public final class HmacVerifier extends TimestampedVerifier {
     BASE64
   }
 
-  private final HmacKeys keys;
+  private final HmacFamily family;
   private final String signatureHeader;
   private final Encoding encoding;
-  private final String prefix;
   private final String timestampHeader;
-  private final String before;
-  private final String after;
-  private final byte[] beforeBytes;
-  private final byte[] afterBytes;
   private final String deliveryIdHeader;
   private final List<String> headerNames;
 
-  private HmacVerifier(Builder b, HmacKeys keys, String template, TimestampWindow window) {
+  private HmacVerifier(Builder b, HmacFamily family, TimestampWindow window) {
     super(window);
-    this.keys = keys;
+    this.family = family;
     this.signatureHeader = b.signatureHeader;
     this.encoding = b.encoding;
-    this.prefix = b.prefix;
     this.timestampHeader = b.timestampHeader;
     this.deliveryIdHeader = b.deliveryIdHeader;
     this.headerNames =
@@ -97,11 +91,6 @@ public final class HmacVerifier extends TimestampedVerifier {
             .filter(Objects::nonNull)
             .distinct()
             .collect(Collectors.toUnmodifiableList());
-    int at = template.indexOf(BODY);
-    this.before = template.substring(0, at);
-    this.after = template.substring(at + BODY.length());
-    this.beforeBytes = before.getBytes(StandardCharsets.UTF_8);
-    this.afterBytes = after.getBytes(StandardCharsets.UTF_8);
   }
 
   /** Returns a new builder. */
@@ -111,24 +100,29 @@ public final class HmacVerifier extends TimestampedVerifier {
 
   @Override
   void verifyAt(WebhookHeaders headers, byte[] body, long receivedAtMillis) {
-    String value = SignatureLists.stripPrefix(HeaderValues.required(headers, signatureHeader), prefix, signatureHeader);
-    byte[] signature =
-        encoding == Encoding.HEX
-            ? Codec.requireHex(value, signatureHeader)
-            : Codec.requireBase64(value, signatureHeader);
-    byte[] head = beforeBytes;
-    byte[] tail = afterBytes;
-    if (timestampHeader != null) {
-      String timestamp = HeaderValues.required(headers, timestampHeader);
-      window.check(timestamp, timestampHeader, receivedAtMillis);
-      head = render(before, timestamp);
-      tail = render(after, timestamp);
-    }
-    keys.requireMatch(head, body, tail, List.of(signature));
+    family.verify(headers, body, receivedAtMillis);
   }
 
-  private static byte[] render(String part, String timestamp) {
-    return part.replace(TIMESTAMP, timestamp).getBytes(StandardCharsets.UTF_8);
+  /** The template's literal text and placeholders as the HMAC family's parts. */
+  private static HmacFamily.Part[] parts(String template) {
+    List<HmacFamily.Part> parts = new ArrayList<>();
+    int at = 0;
+    while (at < template.length()) {
+      int body = template.indexOf(BODY, at);
+      int timestamp = template.indexOf(TIMESTAMP, at);
+      int next = body < 0 ? timestamp : timestamp < 0 ? body : Math.min(body, timestamp);
+      if (next < 0) {
+        parts.add(HmacFamily.literal(template.substring(at)));
+        break;
+      }
+      if (next > at) {
+        parts.add(HmacFamily.literal(template.substring(at, next)));
+      }
+      boolean isBody = next == body;
+      parts.add(isBody ? HmacFamily.BODY : HmacFamily.TIMESTAMP);
+      at = next + (isBody ? BODY.length() : TIMESTAMP.length());
+    }
+    return parts.toArray(new HmacFamily.Part[0]);
   }
 
   /** Returns the configured delivery id header's value, or empty when none is configured or it is absent. */
@@ -153,14 +147,14 @@ public final class HmacVerifier extends TimestampedVerifier {
   @Override
   public String toString() {
     return "HmacVerifier{scheme=hmac, algorithm="
-        + keys.algorithm()
+        + family.keys().algorithm()
         + ", signatureHeader="
         + signatureHeader
         + ", encoding="
         + encoding
         + (timestampHeader == null ? "" : ", timestampHeader=" + timestampHeader + ", tolerance=" + window.tolerance())
         + ", secrets="
-        + keys.size()
+        + family.keys().size()
         + '}';
   }
 
@@ -287,7 +281,18 @@ public final class HmacVerifier extends TimestampedVerifier {
         throw new IllegalArgumentException(
             "signedContent uses " + TIMESTAMP + " but no timestampHeader is set, was " + template);
       }
-      return new HmacVerifier(this, keys, template, window());
+      TimestampWindow window = window();
+      HmacFamily.Builder family =
+          HmacFamily.builder(keys)
+              .signatureHeader(signatureHeader)
+              .prefix(prefix)
+              .encoding(encoding == Encoding.HEX ? HmacFamily.Encoding.HEX : HmacFamily.Encoding.BASE64)
+              .window(window)
+              .signedContent(parts(template));
+      if (timestampHeader != null) {
+        family.timestampHeader(timestampHeader, TimestampWindow.Format.UNIX_SECONDS);
+      }
+      return new HmacVerifier(this, family.build(), window);
     }
 
     private static void requireHeaderName(String name, String field, boolean required) {

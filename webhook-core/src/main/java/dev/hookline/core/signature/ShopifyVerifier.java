@@ -34,11 +34,10 @@ public final class ShopifyVerifier implements SignatureVerifier {
 
   /** What {@link #headerNames()} returns, also for {@link SignatureVerifiers#headerNames(String)}. */
   static final List<String> HEADER_NAMES = List.of(SIGNATURE_HEADER, WEBHOOK_ID_HEADER);
+  private final HmacFamily family;
 
-  private final HmacKeys keys;
-
-  private ShopifyVerifier(HmacKeys keys) {
-    this.keys = keys;
+  private ShopifyVerifier(HmacFamily family) {
+    this.family = family;
   }
 
   /** Returns a new builder. */
@@ -48,8 +47,7 @@ public final class ShopifyVerifier implements SignatureVerifier {
 
   @Override
   public void verify(WebhookHeaders headers, byte[] body) {
-    byte[] signature = Codec.requireBase64(HeaderValues.required(headers, SIGNATURE_HEADER), SIGNATURE_HEADER);
-    keys.requireMatch(HmacKeys.EMPTY, body, List.of(signature));
+    family.verify(headers, body, 0);
   }
 
   /** Returns {@code X-Shopify-Webhook-Id}, or {@code X-Shopify-Event-Id} when the first is absent. */
@@ -76,7 +74,7 @@ public final class ShopifyVerifier implements SignatureVerifier {
   /** Shows the scheme and the number of secrets, never the secrets. */
   @Override
   public String toString() {
-    return "ShopifyVerifier{scheme=shopify, secrets=" + keys.size() + '}';
+    return "ShopifyVerifier{scheme=shopify, secrets=" + family.keys().size() + '}';
   }
 
   /**
@@ -89,7 +87,12 @@ public final class ShopifyVerifier implements SignatureVerifier {
 
     @Override
     public ShopifyVerifier build() {
-      return new ShopifyVerifier(utf8Keys("HmacSHA256"));
+      return new ShopifyVerifier(
+          HmacFamily.builder(utf8Keys("HmacSHA256"))
+              .signatureHeader(SIGNATURE_HEADER)
+              .encoding(HmacFamily.Encoding.BASE64)
+              .signedContent(HmacFamily.BODY)
+              .build());
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.hookline.core.signature;
 
+import dev.hookline.core.signature.SignatureVerificationException.Check;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,8 @@ final class SignatureLists {
    */
   static String stripPrefix(String value, String prefix, String headerName) {
     if (!value.startsWith(prefix)) {
-      throw new SignatureVerificationException(headerName + " header malformed: expected prefix " + prefix);
+      throw new SignatureVerificationException(
+          Check.MALFORMED, headerName + " header malformed: expected prefix " + prefix);
     }
     return value.substring(prefix.length());
   }

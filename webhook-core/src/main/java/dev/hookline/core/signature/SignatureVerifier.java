@@ -8,10 +8,11 @@ import java.util.Optional;
 /**
  * Checks that a webhook really came from its sender, over the raw body bytes.
  *
- * <p>Each built-in scheme is a final class in this package with a {@code builder()}: Standard Webhooks (v1 HMAC and
- * v1a Ed25519), GitHub, Stripe, Shopify, Slack and a generic HMAC scheme. Every built-in verifier accepts several
- * secrets (rotation), compares in constant time and, where the scheme signs a timestamp, rejects requests outside a
- * tolerance measured with an injectable {@code Clock}.
+ * <p>{@link Providers} builds one for each of its provider presets ({@code Providers.get("github").verifier(secret)});
+ * the first built-in schemes are also final classes in this package with a {@code builder()}: Standard Webhooks (v1
+ * HMAC and v1a Ed25519), GitHub, Stripe, Shopify, Slack, Amazon SNS and a generic HMAC scheme. Every built-in verifier
+ * compares in constant time and, where the scheme signs a timestamp, rejects requests outside a tolerance measured
+ * with an injectable {@code Clock}, after checking the signature.
  *
  * <p>A verifier also knows where its provider puts the delivery id ({@link #deliveryId}), which becomes the
  * idempotency key and FIFO deduplication id.
@@ -25,8 +26,8 @@ public interface SignatureVerifier {
    *
    * @param headers the request headers
    * @param body the raw body bytes, exactly as received
-   * @throws SignatureVerificationException when any check fails; its message names the check for DEBUG logs and is
-   *     never sent to the client
+   * @throws SignatureVerificationException when any check fails; its {@code check()} and message name the check for
+   *     DEBUG logs and are never sent to the client
    */
   void verify(WebhookHeaders headers, byte[] body);
 

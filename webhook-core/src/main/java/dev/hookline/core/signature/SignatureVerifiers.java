@@ -16,6 +16,8 @@ import java.util.Objects;
  *
  * <p>Each scheme gets its builder's defaults (for example a 5-minute tolerance and the system clock); use the
  * scheme's own builder for anything else, for Standard Webhooks public keys, or for a custom {@link HmacVerifier}.
+ * {@link Providers} covers these five names and the rest of the catalog, with handshakes and content types: prefer it
+ * for new configuration.
  *
  * <p>Thread-safety: stateless.
  */
@@ -79,8 +81,9 @@ public final class SignatureVerifiers {
    * secrets: for configuration that must know which headers to forward to where signatures are checked, such as the
    * API Gateway direct integration.
    *
-   * @param scheme one of {@link #SCHEMES}, in any case
-   * @return the header names, as the verifier {@link #forScheme(String, Collection)} builds returns them
+   * @param scheme one of {@link #SCHEMES} or any {@link Providers#names() provider} name, in any case
+   * @return the header names, as the verifier {@link #forScheme(String, Collection)} or the provider's preset builds
+   *     returns them
    * @throws IllegalArgumentException starting with {@code scheme} and listing the known names when it is unknown
    * @throws NullPointerException when {@code scheme} is null
    */
@@ -98,7 +101,10 @@ public final class SignatureVerifiers {
       case "slack":
         return SlackVerifier.HEADER_NAMES;
       default:
-        throw unknown(scheme);
+        // Every other sender of the catalog: its preset lists what its verifier reads.
+        return Providers.find(scheme.toLowerCase(Locale.ROOT))
+            .map(Provider::headers)
+            .orElseThrow(() -> unknownProvider(scheme));
     }
   }
 
@@ -117,6 +123,11 @@ public final class SignatureVerifiers {
       default:
         throw unknown(scheme);
     }
+  }
+
+  private static IllegalArgumentException unknownProvider(String scheme) {
+    return new IllegalArgumentException(
+        "scheme must be a provider of the catalog (" + String.join(", ", Providers.names()) + "), was '" + scheme + "'");
   }
 
   private static IllegalArgumentException unknown(String scheme) {

@@ -1,7 +1,6 @@
 package dev.hookline.core.signature;
 
 import dev.hookline.core.WebhookHeaders;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 
@@ -37,11 +36,11 @@ public final class SlackVerifier extends TimestampedVerifier {
 
   private static final String PREFIX = "v0=";
 
-  private final HmacKeys keys;
+  private final HmacFamily family;
 
-  private SlackVerifier(HmacKeys keys, TimestampWindow window) {
+  private SlackVerifier(HmacFamily family, TimestampWindow window) {
     super(window);
-    this.keys = keys;
+    this.family = family;
   }
 
   /** Returns a new builder. */
@@ -51,12 +50,7 @@ public final class SlackVerifier extends TimestampedVerifier {
 
   @Override
   void verifyAt(WebhookHeaders headers, byte[] body, long receivedAtMillis) {
-    String value = HeaderValues.required(headers, SIGNATURE_HEADER);
-    String timestamp = HeaderValues.required(headers, TIMESTAMP_HEADER);
-    byte[] signature = Codec.requireHex(SignatureLists.stripPrefix(value, PREFIX, SIGNATURE_HEADER), SIGNATURE_HEADER);
-    window.check(timestamp, TIMESTAMP_HEADER, receivedAtMillis);
-    byte[] before = ("v0:" + timestamp + ':').getBytes(StandardCharsets.US_ASCII);
-    keys.requireMatch(before, body, List.of(signature));
+    family.verify(headers, body, receivedAtMillis);
   }
 
   /** Returns the JSON body's top-level {@code event_id}, if the body is a JSON object that has one. */
@@ -80,7 +74,7 @@ public final class SlackVerifier extends TimestampedVerifier {
   /** Shows the scheme, the number of secrets and the tolerance, never the secrets. */
   @Override
   public String toString() {
-    return "SlackVerifier{scheme=slack, secrets=" + keys.size() + ", tolerance=" + window.tolerance() + '}';
+    return "SlackVerifier{scheme=slack, secrets=" + family.keys().size() + ", tolerance=" + window.tolerance() + '}';
   }
 
   /**
@@ -93,7 +87,20 @@ public final class SlackVerifier extends TimestampedVerifier {
 
     @Override
     public SlackVerifier build() {
-      return new SlackVerifier(utf8Keys("HmacSHA256"), window());
+      TimestampWindow window = window();
+      return new SlackVerifier(family(utf8Keys("HmacSHA256"), window), window);
     }
+  }
+
+  /** Slack's scheme in the HMAC family: {@code v0=} hex over {@code v0:<timestamp>:<body>}. */
+  static HmacFamily family(HmacKeys keys, TimestampWindow window) {
+    return HmacFamily.builder(keys)
+        .signatureHeader(SIGNATURE_HEADER)
+        .prefix(PREFIX)
+        .timestampHeader(TIMESTAMP_HEADER, TimestampWindow.Format.UNIX_SECONDS)
+        .window(window)
+        .signedContent(
+            HmacFamily.literal("v0:"), HmacFamily.TIMESTAMP, HmacFamily.literal(":"), HmacFamily.BODY)
+        .build();
   }
 }

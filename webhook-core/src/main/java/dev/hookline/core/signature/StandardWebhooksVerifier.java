@@ -1,6 +1,7 @@
 package dev.hookline.core.signature;
 
 import dev.hookline.core.WebhookHeaders;
+import dev.hookline.core.signature.SignatureVerificationException.Check;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.util.ArrayList;
@@ -57,9 +58,9 @@ public final class StandardWebhooksVerifier extends TimestampedVerifier {
   private static final String PUBLIC_KEY_PREFIX = "whpk_";
 
   private final HmacKeys secrets;
-  private final Ed25519Keys publicKeys;
+  private final PublicKeys publicKeys;
 
-  private StandardWebhooksVerifier(HmacKeys secrets, Ed25519Keys publicKeys, TimestampWindow window) {
+  private StandardWebhooksVerifier(HmacKeys secrets, PublicKeys publicKeys, TimestampWindow window) {
     super(window);
     this.secrets = secrets;
     this.publicKeys = publicKeys;
@@ -78,7 +79,8 @@ public final class StandardWebhooksVerifier extends TimestampedVerifier {
 
     List<Map.Entry<String, String>> entries = SignatureLists.parse(value, ' ', ',');
     if (entries.isEmpty()) {
-      throw new SignatureVerificationException(SIGNATURE_HEADER + " header malformed: no version,signature entry");
+      throw new SignatureVerificationException(
+          Check.MALFORMED, SIGNATURE_HEADER + " header malformed: no version,signature entry");
     }
     List<byte[]> v1 = new ArrayList<>(1);
     List<byte[]> v1a = new ArrayList<>(1);
@@ -87,16 +89,18 @@ public final class StandardWebhooksVerifier extends TimestampedVerifier {
       if ("v1".equals(version)) {
         addDecoded(v1, entry.getValue(), -1);
       } else if ("v1a".equals(version)) {
-        addDecoded(v1a, entry.getValue(), Ed25519Keys.SIGNATURE_LENGTH);
+        addDecoded(v1a, entry.getValue(), PublicKeys.ED25519_SIGNATURE_LENGTH);
       }
     }
-    window.check(timestamp, TIMESTAMP_HEADER, receivedAtMillis);
+    long signedAt = TimestampWindow.parse(timestamp, TimestampWindow.Format.UNIX_SECONDS, TIMESTAMP_HEADER);
 
+    // The signature first, then the window: a stale request with a right signature is then told apart (too old) from
+    // a forged one (signature mismatch) in the logs.
     byte[] before = (id + '.' + timestamp + '.').getBytes(StandardCharsets.UTF_8);
-    if (secrets.matchesAny(before, body, v1) || publicKeys.matchesAny(before, body, v1a)) {
-      return;
+    if (!secrets.matchesAny(before, body, v1) && !publicKeys.matchesAny(before, body, v1a)) {
+      throw new SignatureVerificationException(Check.SIGNATURE, "signature mismatch");
     }
-    throw new SignatureVerificationException("signature mismatch");
+    window.check(signedAt, TIMESTAMP_HEADER, receivedAtMillis);
   }
 
   private static void addDecoded(List<byte[]> into, String encoded, int requiredLength) {
@@ -197,9 +201,10 @@ public final class StandardWebhooksVerifier extends TimestampedVerifier {
       for (int i = 0; i < publicKeys.size(); i++) {
         String field = "publicKeys[" + i + "]";
         byte[] raw = Secrets.decodePrefixedBase64(publicKeys.get(i), PUBLIC_KEY_PREFIX, field);
-        keys.add(Ed25519Keys.decode(raw, field));
+        keys.add(PublicKeys.ed25519(raw, field));
       }
-      return new StandardWebhooksVerifier(HmacKeys.raw("HmacSHA256", rawSecrets), Ed25519Keys.of(keys), window());
+      return new StandardWebhooksVerifier(
+          HmacKeys.raw("HmacSHA256", rawSecrets), PublicKeys.of(PublicKeys.Algorithm.ED25519, keys), window());
     }
   }
 }

@@ -1,10 +1,7 @@
 package dev.hookline.core.signature;
 
 import dev.hookline.core.WebhookHeaders;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -32,12 +29,11 @@ public final class StripeVerifier extends TimestampedVerifier {
 
   /** What {@link #headerNames()} returns, also for {@link SignatureVerifiers#headerNames(String)}. */
   static final List<String> HEADER_NAMES = List.of(SIGNATURE_HEADER);
+  private final HmacFamily family;
 
-  private final HmacKeys keys;
-
-  private StripeVerifier(HmacKeys keys, TimestampWindow window) {
+  private StripeVerifier(HmacFamily family, TimestampWindow window) {
     super(window);
-    this.keys = keys;
+    this.family = family;
   }
 
   /** Returns a new builder. */
@@ -47,32 +43,7 @@ public final class StripeVerifier extends TimestampedVerifier {
 
   @Override
   void verifyAt(WebhookHeaders headers, byte[] body, long receivedAtMillis) {
-    String value = HeaderValues.required(headers, SIGNATURE_HEADER);
-    String timestamp = null;
-    List<byte[]> signatures = new ArrayList<>(2);
-    for (Map.Entry<String, String> entry : SignatureLists.parse(value, ',', '=')) {
-      String key = entry.getKey();
-      if ("t".equals(key)) {
-        if (timestamp != null) {
-          throw new SignatureVerificationException(SIGNATURE_HEADER + " header malformed: duplicated timestamp");
-        }
-        timestamp = entry.getValue();
-      } else if ("v1".equals(key)) {
-        byte[] signature = Codec.hex(entry.getValue());
-        if (signature != null) {
-          signatures.add(signature);
-        }
-      }
-    }
-    if (timestamp == null) {
-      throw new SignatureVerificationException(SIGNATURE_HEADER + " header malformed: no timestamp");
-    }
-    if (signatures.isEmpty()) {
-      throw new SignatureVerificationException(SIGNATURE_HEADER + " header malformed: no v1 signature");
-    }
-    window.check(timestamp, SIGNATURE_HEADER + " timestamp", receivedAtMillis);
-    byte[] before = (timestamp + '.').getBytes(StandardCharsets.US_ASCII);
-    keys.requireMatch(before, body, signatures);
+    family.verify(headers, body, receivedAtMillis);
   }
 
   /** Returns the event JSON's top-level {@code id}, if present. */
@@ -96,7 +67,7 @@ public final class StripeVerifier extends TimestampedVerifier {
   /** Shows the scheme, the number of secrets and the tolerance, never the secrets. */
   @Override
   public String toString() {
-    return "StripeVerifier{scheme=stripe, secrets=" + keys.size() + ", tolerance=" + window.tolerance() + '}';
+    return "StripeVerifier{scheme=stripe, secrets=" + family.keys().size() + ", tolerance=" + window.tolerance() + '}';
   }
 
   /**
@@ -110,7 +81,19 @@ public final class StripeVerifier extends TimestampedVerifier {
 
     @Override
     public StripeVerifier build() {
-      return new StripeVerifier(utf8Keys("HmacSHA256"), window());
+      TimestampWindow window = window();
+      return new StripeVerifier(family(utf8Keys("HmacSHA256"), window), window);
     }
+  }
+
+  /** Stripe's scheme in the HMAC family: {@code t=<seconds>,v1=<hex>} over {@code <t>.<body>}. */
+  static HmacFamily family(HmacKeys keys, TimestampWindow window) {
+    return HmacFamily.builder(keys)
+        .signatureHeader(SIGNATURE_HEADER)
+        .signatureList(',', '=', "v1")
+        .timestampInList("t", TimestampWindow.Format.UNIX_SECONDS)
+        .window(window)
+        .signedContent(HmacFamily.TIMESTAMP, HmacFamily.literal("."), HmacFamily.BODY)
+        .build();
   }
 }

@@ -9,6 +9,7 @@ import dev.hookline.core.TestHmacVerifier;
 import dev.hookline.core.WebhookReceiver;
 import dev.hookline.core.WebhookHeaders;
 import dev.hookline.core.WebhookSource;
+import dev.hookline.core.signature.Providers;
 import dev.hookline.core.signature.SignatureVerificationException;
 import dev.hookline.core.signature.SignatureVerifier;
 import dev.hookline.core.signature.StandardWebhooksVerifier;
@@ -108,6 +109,49 @@ class WebhookHttpServerTest {
     assertThat(response.statusCode()).isEqualTo(status);
     assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
     assertThat(response.body()).contains("\"reason\":\"" + reason + "\"");
+  }
+
+  @Test
+  void handshakesAreAnsweredOverHttpAndNothingIsStored() throws Exception {
+    WebhookHttpServer server =
+        start(
+            r ->
+                r.addSource(Providers.get("meta").source("meta", "app-secret:verify-me").build())
+                    .addSource(Providers.get("microsoft-graph").source("graph", "client-state").build()),
+            s -> {});
+
+    HttpResponse<String> meta =
+        send(
+            HttpRequest.newBuilder(
+                    uri(server, "/webhooks/meta?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=1158201444"))
+                .GET()
+                .build());
+    assertThat(meta.statusCode()).isEqualTo(200);
+    assertThat(meta.headers().firstValue("Content-Type")).contains("text/plain; charset=utf-8");
+    assertThat(meta.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+    assertThat(meta.body()).isEqualTo("1158201444");
+
+    HttpResponse<String> wrong =
+        send(
+            HttpRequest.newBuilder(uri(server, "/webhooks/meta?hub.mode=subscribe&hub.verify_token=x&hub.challenge=1"))
+                .GET()
+                .build());
+    assertJsonRejection(wrong, 403, "forbidden");
+
+    HttpResponse<String> graph =
+        send(
+            HttpRequest.newBuilder(uri(server, "/webhooks/graph?validationToken=Validation%3A%20ok"))
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build());
+    assertThat(graph.statusCode()).isEqualTo(200);
+    assertThat(graph.body()).isEqualTo("Validation: ok");
+
+    // A GET to a source without a GET handshake is still 405 with Allow: POST.
+    HttpResponse<String> github = send(HttpRequest.newBuilder(uri(server, "/webhooks/github?challenge=1")).GET().build());
+    assertJsonRejection(github, 405, "method_not_allowed");
+    assertThat(github.headers().firstValue("Allow")).contains("POST");
+    assertThat(sink.storeCalls()).isZero();
   }
 
   @Test

@@ -116,6 +116,18 @@ class SignatureVerificationMessagesTest {
       }
     }
 
+    // Signatures are checked before the window, so only a correctly signed request can fail as stale or future.
+    String body = new String(BODY, java.nio.charset.StandardCharsets.UTF_8);
+    for (long skew : new long[] {-1000, 1000}) {
+      String t = Long.toString(NOW + skew);
+      String v1 = TestSigning.hmacSha256Hex(SECRET, t + "." + body);
+      try {
+        VERIFIERS.get("stripe").verify(TestSigning.headers("Stripe-Signature", "t=" + t + ",v1=" + v1), BODY);
+      } catch (SignatureVerificationException e) {
+        messages.add("stripe: " + chain(e));
+      }
+    }
+
     // Enough failures of enough kinds that the check below means something.
     assertThat(messages).hasSizeGreaterThan(500);
     assertThat(messages)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.hookline.core.WebhookHandler;
+import dev.hookline.core.signature.Providers;
 import dev.hookline.lambda.SqsBatchFunction;
 import dev.hookline.sqs.admin.ApiGatewayDirectIntegration;
 import java.io.IOException;
@@ -175,6 +176,7 @@ class TemplateTest {
           String[] nameAndScheme = pair.strip().split(":");
           assertThat(nameAndScheme).as("%s HOOKLINE_SOURCES entry %s", what, pair).hasSize(2);
           assertThat(documented.get("HOOKLINE_SOURCES").meaning()).contains("`" + nameAndScheme[1] + "`");
+          assertThat(Providers.find(nameAndScheme[1].strip())).as("%s provider %s", what, pair).isPresent();
           secrets.add(secretVariable(nameAndScheme[0]));
         }
         assertThat(f.variables().keySet().stream().filter(v -> v.startsWith(SECRET_PREFIX)))

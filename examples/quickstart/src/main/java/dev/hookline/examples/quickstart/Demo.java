@@ -161,18 +161,14 @@ final class Demo {
 
     Scenario badSignatureRow = new Scenario("bad signature", "401", new Expect(401, 0, 0, 0, 0, null));
     badSignatureRow.shots.add(
-        shot(uri, source.signer().id("msg_demo_wrong_secret").body(event(ExampleHandler.OK, 0)).withWrongSecret()));
+        shot(uri, signer().id("msg_demo_wrong_secret").body(event(ExampleHandler.OK, 0)).withWrongSecret()));
     badSignatureRow.shots.add(
-        shot(uri, source.signer().id("msg_demo_tampered").body(event(ExampleHandler.OK, 0)).withTamperedBody()));
+        shot(uri, signer().id("msg_demo_tampered").body(event(ExampleHandler.OK, 0)).withTamperedBody()));
     Scenario staleRow = new Scenario("stale timestamp", "401", new Expect(401, 0, 0, 0, 0, null));
     staleRow.shots.add(
         shot(
             uri,
-            source
-                .signer()
-                .id("msg_demo_stale")
-                .body(event(ExampleHandler.OK, 0))
-                .withTimestampSkew(Duration.ofMinutes(-10))));
+            signer().id("msg_demo_stale").body(event(ExampleHandler.OK, 0)).withTimestampSkew(Duration.ofMinutes(-10))));
     Scenario oversizedRow = new Scenario("oversized body", "413", new Expect(413, 0, 0, 0, 0, null));
     Shot oversized = signed(uri, "msg_demo_oversized", oversizedEvent());
     oversized.headersOnly = true;
@@ -181,7 +177,7 @@ final class Demo {
     unknownRow.shots.add(
         shot(
             pipeline.webhookUri("no-such-source"),
-            source.signer().id("msg_demo_unknown").body(event(ExampleHandler.OK, 0))));
+            signer().id("msg_demo_unknown").body(event(ExampleHandler.OK, 0))));
 
     List<Scenario> rows =
         List.of(
@@ -333,8 +329,13 @@ final class Demo {
     return "{\"type\":\"" + ExampleHandler.OK + "\",\"padding\":\"" + new String(padding) + "\"}";
   }
 
+  /** A request signed as the demo source's sender signs: Standard Webhooks with the public demo secret. */
+  private SignedRequest.Builder signer() {
+    return source.signer().orElseThrow();
+  }
+
   private Shot signed(URI uri, String id, String body) {
-    return shot(uri, source.signer().id(id).body(body));
+    return shot(uri, signer().id(id).body(body));
   }
 
   private static Shot shot(URI uri, SignedRequest.Builder request) {

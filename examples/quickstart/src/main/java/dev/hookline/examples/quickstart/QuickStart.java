@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -56,9 +57,11 @@ public final class QuickStart implements Callable<Integer> {
 
   @Option(
       names = "--source",
-      paramLabel = "NAME=SCHEME:SECRET",
+      paramLabel = "NAME=PROVIDER:SECRET",
       description =
-          "A webhook source, repeatable. SCHEME is standard-webhooks, github, stripe, shopify or slack."
+          "A webhook source, repeatable. PROVIDER is one of the catalog's providers (github, stripe, slack, meta,"
+              + " twilio, ...; see the README); SECRET is in the form the provider takes (meta:"
+              + " APP_SECRET:VERIFY_TOKEN, twilio: AUTH_TOKEN:PUBLIC_URL, sns: TOPIC_ARN)."
               + " Default: one Standard Webhooks source named 'demo' with a public demo secret.")
   private List<String> sources = new ArrayList<>();
 
@@ -215,7 +218,7 @@ public final class QuickStart implements Callable<Integer> {
       out.printf(
           "  POST webhooks to          %s   (%s%s)%n",
           pipeline.webhookUri(s.name()),
-          s.scheme().label(),
+          s.provider().name(),
           s.isDemo() ? ", demo secret " + s.secret() : ", secret from --source");
     }
     out.println();
@@ -224,14 +227,30 @@ public final class QuickStart implements Callable<Integer> {
 
   /** Prints a ready-to-paste curl command with a webhook signed now for the first source. */
   private static void printCurl(PrintWriter out, LocalPipeline pipeline, SourceSpec source) {
+    Optional<SignedRequest.Builder> signer = source.signer();
+    if (signer.isEmpty()) {
+      out.println(
+          "No curl command for "
+              + source.provider().name()
+              + ": it signs with a private key, which only the sender holds. Point the sender at the URL above.");
+      out.println();
+      return;
+    }
     Instant now = Instant.now();
     String body = "{\"type\":\"demo.ok\",\"data\":{\"order\":42,\"amount\":1042}}";
+    if (source.provider().name().equals("twilio")) {
+      // Twilio posts form fields; the signer sends this provider's content type.
+      body = "MessageSid=SM42&From=%2B15555550100&Body=demo.ok+1042";
+    }
     SignedRequest.Builder request =
-        source.signer().id("msg_quickstart_" + now.getEpochSecond()).timestamp(now).body(body);
+        signer.get().id("msg_quickstart_" + now.getEpochSecond()).timestamp(now).body(body);
     out.println(curl(pipeline.webhookUri(source.name()).toString(), request.headers(), request.body()));
     out.println();
-    if (source.scheme().signsTimestamp()) {
-      out.println("The signature covers a timestamp of now and is valid for 5 minutes; restart for a fresh one.");
+    if (source.signsTimestamp()) {
+      out.println(
+          "The signature covers a timestamp of now and is valid for "
+              + source.provider().tolerance().orElseThrow().toMinutes()
+              + " minutes; restart for a fresh one.");
     }
     out.println("Send it twice: the copy is skipped by the idempotency store. Change the body: 401.");
     out.println("Answers: 202 accepted (on the queue), 401 bad signature, 413 too large, 415 not JSON.");

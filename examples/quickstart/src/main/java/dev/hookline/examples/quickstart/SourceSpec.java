@@ -1,14 +1,15 @@
 package dev.hookline.examples.quickstart;
 
 import dev.hookline.core.WebhookSource;
-import dev.hookline.core.signature.SignatureVerifiers;
+import dev.hookline.core.signature.Provider;
+import dev.hookline.core.signature.Providers;
 import dev.hookline.testkit.SignedRequest;
-import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * One {@code --source NAME=SCHEME:SECRET} option: a source name, its signature scheme and its secret.
+ * One {@code --source NAME=PROVIDER:SECRET} option: a source name, its provider preset from the catalog ({@link
+ * Providers}) and its secret, written as the preset's {@link Provider#secretFormat()} says.
  *
  * <p>Immutable; {@link #toString()} never prints the secret.
  */
@@ -23,112 +24,79 @@ final class SourceSpec {
    */
   static final String DEMO_SECRET = "whsec_aG9va2xpbmUtcXVpY2tzdGFydC1kZW1vLXNlY3JldCE=";
 
-  /** The signature schemes the quick start can configure. */
-  enum Scheme {
-    STANDARD_WEBHOOKS("standard-webhooks", true),
-    GITHUB("github", false),
-    STRIPE("stripe", true),
-    SHOPIFY("shopify", false),
-    SLACK("slack", true);
+  private final Providers.SourceOption option;
 
-    private final String label;
-    private final boolean signsTimestamp;
-
-    Scheme(String label, boolean signsTimestamp) {
-      this.label = label;
-      this.signsTimestamp = signsTimestamp;
-    }
-
-    /** Returns the name used on the command line, for example {@code standard-webhooks}. */
-    String label() {
-      return label;
-    }
-
-    /** Returns whether the scheme signs a timestamp, so a signed request expires (after 5 minutes). */
-    boolean signsTimestamp() {
-      return signsTimestamp;
-    }
-
-    static Scheme fromLabel(String label) {
-      for (Scheme scheme : values()) {
-        if (scheme.label.equals(label.toLowerCase(Locale.ROOT))) {
-          return scheme;
-        }
-      }
-      throw new IllegalArgumentException(
-          "scheme must be one of standard-webhooks, github, stripe, shopify, slack, was '" + label + "'");
-    }
+  private SourceSpec(Providers.SourceOption option) {
+    this.option = Objects.requireNonNull(option, "option");
   }
 
-  private final String name;
-  private final Scheme scheme;
-  private final String secret;
-
-  SourceSpec(String name, Scheme scheme, String secret) {
-    this.name = Objects.requireNonNull(name, "name");
-    this.scheme = Objects.requireNonNull(scheme, "scheme");
-    this.secret = Objects.requireNonNull(secret, "secret");
+  /** Returns a spec for a name, provider and secret, checking the secret's form now. */
+  static SourceSpec of(String name, String provider, String secret) {
+    SourceSpec spec = new SourceSpec(new Providers.SourceOption(name, Providers.get(provider), secret));
+    spec.toSource(); // validates the name and the secret's form now, with the builders' messages
+    return spec;
   }
 
   /** Returns the built-in demo source: Standard Webhooks with {@link #DEMO_SECRET}. */
   static SourceSpec demo() {
-    return new SourceSpec(DEMO_SOURCE, Scheme.STANDARD_WEBHOOKS, DEMO_SECRET);
+    return of(DEMO_SOURCE, "standard-webhooks", DEMO_SECRET);
   }
 
   /**
-   * Parses {@code NAME=SCHEME:SECRET}, for example {@code github=github:It's a Secret to Everybody}. The secret is
-   * everything after the first colon, so it may contain colons.
+   * Parses {@code NAME=PROVIDER:SECRET}, for example {@code github=github:It's a Secret to Everybody}. The secret is
+   * everything after the first colon, so it may contain colons ({@code fb=meta:APP_SECRET:VERIFY_TOKEN}).
    *
    * @param text the option value
    * @return the spec
    * @throws IllegalArgumentException naming what is wrong (never echoing the secret)
    */
   static SourceSpec parse(String text) {
-    int eq = text.indexOf('=');
-    int colon = eq < 0 ? -1 : text.indexOf(':', eq);
-    if (eq <= 0 || colon < 0) {
-      throw new IllegalArgumentException("source must look like NAME=SCHEME:SECRET, for example demo=github:s3cret");
-    }
-    String name = text.substring(0, eq).trim();
-    Scheme scheme = Scheme.fromLabel(text.substring(eq + 1, colon).trim());
-    String secret = text.substring(colon + 1);
-    if (secret.isEmpty()) {
-      throw new IllegalArgumentException("secret must not be empty for source '" + name + "'");
-    }
-    SourceSpec spec = new SourceSpec(name, scheme, secret);
-    spec.toSource(); // validates the name and the secret's format now, with the builders' messages
+    SourceSpec spec = new SourceSpec(Providers.parse(text));
+    spec.toSource(); // validates the name and the secret's form now, with the builders' messages
     return spec;
   }
 
   String name() {
-    return name;
+    return option.name();
   }
 
-  Scheme scheme() {
-    return scheme;
+  Provider provider() {
+    return option.provider();
+  }
+
+  /** Returns whether the provider signs a timestamp, so a signed request expires. */
+  boolean signsTimestamp() {
+    return option.provider().tolerance().isPresent();
   }
 
   /** Returns whether this is the built-in demo source, whose secret may be printed. */
   boolean isDemo() {
-    return name.equals(DEMO_SOURCE) && scheme == Scheme.STANDARD_WEBHOOKS && secret.equals(DEMO_SECRET);
+    return name().equals(DEMO_SOURCE)
+        && provider().name().equals("standard-webhooks")
+        && option.secret().equals(DEMO_SECRET);
   }
 
   /** Returns the secret; print it only for {@link #isDemo()}. */
   String secret() {
-    return secret;
+    return option.secret();
   }
 
-  /** Builds the receiver's source, with the scheme's verifier and the default limits. */
+  /** Builds the receiver's source: the provider's verifier, handshake and content types, and the default limits. */
   WebhookSource toSource() {
-    return WebhookSource.builder()
-        .name(name)
-        .verifier(SignatureVerifiers.forScheme(scheme.label(), List.of(secret)))
-        .build();
+    return option.source().build();
   }
 
-  /** Starts a request signed the way this source's sender signs, with this source's secret. */
-  SignedRequest.Builder signer() {
-    return SignedRequest.forScheme(scheme.label(), secret);
+  /**
+   * Starts a request signed the way this source's sender signs, with this source's secret; empty for providers that
+   * sign with a private key (Discord, SendGrid, Amazon SNS, a Standard Webhooks {@code whpk_} key), which a secret
+   * cannot sign for.
+   */
+  Optional<SignedRequest.Builder> signer() {
+    try {
+      return Optional.of(SignedRequest.forProvider(provider().name(), secret()));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 
   @Override
@@ -137,17 +105,17 @@ final class SourceSpec {
       return false;
     }
     SourceSpec other = (SourceSpec) o;
-    return name.equals(other.name) && scheme == other.scheme && secret.equals(other.secret);
+    return option.equals(other.option);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(name, scheme, secret);
+    return option.hashCode();
   }
 
-  /** Prints the name and scheme, never the secret. */
+  /** Prints the name and provider, never the secret. */
   @Override
   public String toString() {
-    return name + " (" + scheme.label() + ")";
+    return name() + " (" + provider().name() + ")";
   }
 }

@@ -83,7 +83,7 @@ class QuickStartServeTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"github", "stripe", "shopify", "slack"})
+  @ValueSource(strings = {"github", "stripe", "shopify", "slack", "paddle", "linear"})
   void printedCurlWorksForEveryScheme(String scheme) throws Exception {
     Future<Integer> exit = start("--port", "0", "--source", "shop=" + scheme + ":s3cr3t-for-" + scheme);
     Curl curl = Curl.parse(printedCurl());

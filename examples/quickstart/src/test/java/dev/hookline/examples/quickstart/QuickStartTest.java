@@ -33,10 +33,10 @@ class QuickStartTest {
 
   @Test
   void badSourceIsAUsageError() {
-    int exit = run("--source", "gh=gitlab:secret");
+    int exit = run("--source", "gh=paypal:secret");
 
     assertThat(exit).isEqualTo(2);
-    assertThat(err.toString()).contains("--source: scheme must be one of").doesNotContain("secret'");
+    assertThat(err.toString()).contains("--source: provider must be one of").doesNotContain("secret'");
   }
 
   @Test

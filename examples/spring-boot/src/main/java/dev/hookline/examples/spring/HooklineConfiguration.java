@@ -6,12 +6,10 @@ import dev.hookline.core.WebhookReceiver;
 import dev.hookline.core.WebhookSource;
 import dev.hookline.core.retry.RetryPolicy;
 import dev.hookline.core.retry.WebhookProcessor;
-import dev.hookline.core.signature.SignatureVerifier;
-import dev.hookline.core.signature.SignatureVerifiers;
+import dev.hookline.core.signature.Providers;
 import dev.hookline.sqs.SqsConsumerConfig;
 import dev.hookline.sqs.SqsConsumerRunner;
 import dev.hookline.sqs.SqsEnqueuer;
-import java.util.List;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -84,8 +82,7 @@ public class HooklineConfiguration {
       throw new IllegalArgumentException("hookline.sources must configure at least one source");
     }
     for (Map.Entry<String, HooklineProperties.Source> e : properties.getSources().entrySet()) {
-      WebhookSource.Builder source =
-          WebhookSource.builder().name(e.getKey()).verifier(verifier(e.getKey(), e.getValue()));
+      WebhookSource.Builder source = source(e.getKey(), e.getValue());
       if (!e.getValue().getContentTypes().isEmpty()) {
         source.contentTypes(e.getValue().getContentTypes());
       }
@@ -143,13 +140,17 @@ public class HooklineConfiguration {
     return new ConsumerLifecycle(runner);
   }
 
-  private static SignatureVerifier verifier(String name, HooklineProperties.Source source) {
-    String scheme = required(source.getScheme(), "hookline.sources." + name + ".scheme");
+  /** The source from its provider preset: verifier, URL handshake and content types. */
+  private static WebhookSource.Builder source(String name, HooklineProperties.Source source) {
+    String provider =
+        required(
+            source.getProvider() != null ? source.getProvider() : source.getScheme(),
+            "hookline.sources." + name + ".provider");
     String secret = required(source.getSecret(), "hookline.sources." + name + ".secret");
     try {
-      return SignatureVerifiers.forScheme(scheme, List.of(secret));
+      return Providers.get(provider).source(name, secret);
     } catch (IllegalArgumentException e) {
-      // "scheme must be one of ..." or "secrets[0] ...": never the secret itself.
+      // "provider must be one of ..." or "secret must be ...": never the secret itself.
       throw new IllegalArgumentException("hookline.sources." + name + ": " + e.getMessage(), e);
     }
   }

@@ -18,7 +18,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *   dlq-url: https://sqs.eu-west-1.amazonaws.com/123456789012/webhooks-dlq
  *   endpoint: http://localhost:9324        # only for a local SQS such as ElasticMQ
  *   sources:
- *     github: { scheme: github, secret: "${GITHUB_WEBHOOK_SECRET}" }
+ *     github: { provider: github, secret: "${GITHUB_WEBHOOK_SECRET}" }
+ *     instagram: { provider: meta, secret: "${META_APP_SECRET}:${META_VERIFY_TOKEN}" }
  * </pre>
  *
  * <p>A mutable bean that Spring binds; not thread-safe, read once at startup.
@@ -126,8 +127,9 @@ public class HooklineProperties {
     return consumer;
   }
 
-  /** One webhook source: a signature scheme and its secret. */
+  /** One webhook source: a provider from the catalog and its secret. */
   public static class Source {
+    private String provider;
     private String scheme;
     private String secret;
     private List<String> contentTypes = new ArrayList<>();
@@ -136,7 +138,27 @@ public class HooklineProperties {
     public Source() {}
 
     /**
-     * Returns the scheme: {@code standard-webhooks}, {@code github}, {@code stripe}, {@code shopify} or {@code slack}.
+     * Returns the provider: a name from Hookline's catalog ({@code Providers.names()}), for example {@code github},
+     * {@code stripe}, {@code slack}, {@code meta}, {@code twilio} or {@code sns}; the same names as the quick start's
+     * {@code --source NAME=PROVIDER:SECRET} and the Lambda functions' {@code HOOKLINE_SOURCES}.
+     *
+     * @return the provider
+     */
+    public String getProvider() {
+      return provider;
+    }
+
+    /**
+     * Sets the provider.
+     *
+     * @param provider the provider's name
+     */
+    public void setProvider(String provider) {
+      this.provider = provider;
+    }
+
+    /**
+     * Returns the older name of {@link #getProvider()}, still read when {@code provider} is not set.
      *
      * @return the scheme
      */
@@ -145,7 +167,7 @@ public class HooklineProperties {
     }
 
     /**
-     * Sets the scheme.
+     * Sets the older name of the provider; {@code provider} wins when both are set.
      *
      * @param scheme the scheme
      */
@@ -154,7 +176,8 @@ public class HooklineProperties {
     }
 
     /**
-     * Returns the signing secret.
+     * Returns the secret, in the provider's form ({@code Provider.secretFormat()}): {@code APP_SECRET:VERIFY_TOKEN} for
+     * Meta, {@code AUTH_TOKEN:PUBLIC_URL} for Twilio, the topic ARNs for Amazon SNS, the signing secret for most.
      *
      * @return the secret
      */
@@ -172,7 +195,8 @@ public class HooklineProperties {
     }
 
     /**
-     * Returns the allowed content types; empty means the receiver's default (JSON).
+     * Returns the allowed content types; empty means the provider's own (JSON, plus form-encoded for Slack, Twilio and
+     * GitHub, plain text for Amazon SNS).
      *
      * @return the content type patterns
      */
@@ -189,10 +213,10 @@ public class HooklineProperties {
       this.contentTypes = new ArrayList<>(contentTypes);
     }
 
-    /** Prints the scheme only, never the secret. */
+    /** Prints the provider only, never the secret. */
     @Override
     public String toString() {
-      return "Source{scheme=" + scheme + '}';
+      return "Source{provider=" + (provider != null ? provider : scheme) + '}';
     }
   }
 

@@ -8,23 +8,23 @@ import dev.hookline.core.WebhookSource;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Duration;
 import java.util.Collections;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /webhooks/{source}}: hands the raw request to the {@link WebhookReceiver} and turns its
- * {@link ReceiveResult} into the response: the status (202 once SQS has the webhook), {@code Retry-After} on 429 and
- * 503, and a small JSON body.
+ * {@code /webhooks/{source}}: hands the raw request to the {@link WebhookReceiver} and turns its {@link ReceiveResult}
+ * into the response: the status (202 once SQS has the webhook), the result's headers ({@code Retry-After} on 429 and
+ * 503) and its body: a small JSON document, or a handshake's answer. Every method reaches the receiver: it answers a
+ * provider's {@code GET} handshake (Meta's {@code ?hub.challenge=}, X's CRC, Dropbox, Microsoft Graph) and 405 to
+ * anything else that is not a {@code POST}.
  *
  * <p>The body is read as raw bytes from the servlet request, never through a message converter: signatures are over
  * the exact bytes. ({@code @RequestBody byte[]} would do for JSON, but for an {@code application/x-www-form-urlencoded}
@@ -57,7 +57,7 @@ public class WebhookController {
    * @return the response, once the receiver has decided
    * @throws IOException when the body cannot be read
    */
-  @PostMapping("/webhooks/{source}")
+  @RequestMapping("/webhooks/{source}")
   public CompletionStage<ResponseEntity<String>> receive(
       @PathVariable("source") String source, HttpServletRequest request) throws IOException {
     InboundRequest.Builder inbound =
@@ -73,7 +73,7 @@ public class WebhookController {
     }
 
     Optional<WebhookSource> configured = receiver.source(source);
-    if (configured.isPresent()) {
+    if (configured.isPresent() && "POST".equals(request.getMethod())) {
       int limit = configured.get().maxBodyBytes();
       long declared = request.getContentLengthLong();
       if (declared > limit) {
@@ -83,7 +83,7 @@ public class WebhookController {
         inbound.body(in.readNBytes(limit + 1));
       }
     }
-    // An unknown source needs no body: the receiver answers 404.
+    // An unknown source or another method needs no body: the receiver answers 404, 405 or a GET handshake.
     return receiver.receive(source, inbound.build()).thenApply(WebhookController::toResponse);
   }
 
@@ -101,22 +101,11 @@ public class WebhookController {
    * Maps a receiver result to a response.
    *
    * @param result the result
-   * @return the status, {@code Retry-After} when the result has one, and the result's JSON
+   * @return the status, the result's headers and its body
    */
   static ResponseEntity<String> toResponse(ReceiveResult result) {
-    ResponseEntity.BodyBuilder response =
-        ResponseEntity.status(result.status()).contentType(MediaType.APPLICATION_JSON);
-    if (result instanceof ReceiveResult.Rejected) {
-      ((ReceiveResult.Rejected) result)
-          .retryAfter()
-          .ifPresent(d -> response.header(HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds(d))));
-    }
-    return response.body(result.toJson());
-  }
-
-  /** {@code Retry-After} is whole seconds (RFC 9110 section 10.2.3): round up, at least 1. */
-  private static long retryAfterSeconds(Duration delay) {
-    long millis = Math.max(1, delay.toMillis());
-    return (millis + 999) / 1000;
+    HttpHeaders headers = new HttpHeaders();
+    result.headers().forEach(headers::set);
+    return ResponseEntity.status(result.status()).headers(headers).body(result.body());
   }
 }

@@ -59,11 +59,16 @@ class WebhookApplicationIntegrationTest {
     registry.add("hookline.dlq-url", () -> queues().dlqUrl());
     // application.yml's github source has no default secret (startup fails without one); give it one here.
     registry.add("hookline.sources.github.secret", () -> "github-test-secret");
+    // "scheme" is the older name of "provider" and still read.
     registry.add("hookline.sources.demo.scheme", () -> "standard-webhooks");
     registry.add("hookline.sources.demo.secret", () -> SECRET);
-    registry.add("hookline.sources.slack.scheme", () -> "slack");
+    registry.add("hookline.sources.slack.provider", () -> "slack");
     registry.add("hookline.sources.slack.secret", () -> SLACK_SECRET);
     registry.add("hookline.sources.slack.content-types[0]", () -> "application/x-www-form-urlencoded");
+    registry.add("hookline.sources.instagram.provider", () -> "meta");
+    registry.add("hookline.sources.instagram.secret", () -> "meta-app-secret:verify-me");
+    registry.add("hookline.sources.slack-events.provider", () -> "slack");
+    registry.add("hookline.sources.slack-events.secret", () -> SLACK_SECRET);
     registry.add("hookline.consumer.wait-time", () -> "1s");
   }
 
@@ -151,6 +156,42 @@ class WebhookApplicationIntegrationTest {
     String id = response.body().replaceAll(".*\"deliveryId\":\"([^\"]+)\".*", "$1");
     Await.until(DEADLINE, () -> listener.handled.containsKey(id));
     assertThat(new String(listener.handled.get(id), StandardCharsets.UTF_8)).isEqualTo(form);
+  }
+
+  @Test
+  void handshakesAreAnsweredByTheControllerAndNeverEnqueued() throws Exception {
+    int acceptedBefore = listener.accepted.size();
+    HttpResponse<String> meta =
+        get("/webhooks/instagram?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=1158201444");
+    assertThat(meta.statusCode()).isEqualTo(200);
+    assertThat(meta.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
+    assertThat(meta.body()).isEqualTo("1158201444");
+    assertThat(get("/webhooks/instagram?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1").statusCode())
+        .isEqualTo(403);
+    assertThat(get("/webhooks/demo?hub.challenge=1").statusCode()).isEqualTo(405);
+
+    String challenge =
+        "{\"token\":\"t\",\"challenge\":\"3eZbrw1aBm2rZgRNFdxV2595E9CY3gm\",\"type\":\"url_verification\"}";
+    HttpResponse<String> slack =
+        post("/webhooks/slack-events", SignedRequest.forProvider("slack", SLACK_SECRET).body(challenge));
+    assertThat(slack.statusCode()).as(slack.body()).isEqualTo(200);
+    assertThat(slack.body()).isEqualTo("{\"challenge\":\"3eZbrw1aBm2rZgRNFdxV2595E9CY3gm\"}");
+    HttpResponse<String> forged =
+        post(
+            "/webhooks/slack-events",
+            SignedRequest.forProvider("slack", SLACK_SECRET).body(challenge).withWrongSecret());
+    assertThat(forged.statusCode()).isEqualTo(401);
+    assertThat(listener.accepted).hasSize(acceptedBefore);
+  }
+
+  private HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+            .timeout(Duration.ofSeconds(10))
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> post(String path, SignedRequest.Builder signed)
