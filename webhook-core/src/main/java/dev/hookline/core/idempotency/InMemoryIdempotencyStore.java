@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -16,7 +17,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Bounded: at most {@code maxEntries} ids (default 100,000); when full, the oldest claim or completion is evicted
  * (a duplicate of an evicted id is handled again). Completed ids are remembered for {@code retention} (default 24
  * hours); in-progress claims expire after the {@code ttl} given to {@link #claim}. Time comes from the injected
- * {@link Clock} (default {@link Clock#systemUTC()}).
+ * {@link Clock} (default {@link Clock#systemUTC()}). Each claim gets its own holder token, so a holder whose claim
+ * expired and was taken by another attempt cannot complete or release the new claim.
  *
  * <p>Thread-safety: thread-safe; every operation runs under one lock and does no I/O.
  */
@@ -63,43 +65,57 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
       Instant now = clock.instant();
       Entry existing = entries.get(id);
       if (existing != null && now.isBefore(existing.expiresAt)) {
-        return existing.done ? Claim.ALREADY_DONE : Claim.IN_PROGRESS;
+        return existing.done
+            ? new Claim.Done(id)
+            : new Claim.InProgress(id, Duration.between(now, existing.expiresAt));
       }
+      Claim.Acquired claim = new Claim.Acquired(id, UUID.randomUUID().toString(), now.plus(ttl));
       entries.remove(id);
-      entries.put(id, new Entry(false, now.plus(ttl)));
+      entries.put(id, new Entry(false, claim.holder(), claim.expiresAt()));
       evict(now);
-      return Claim.NEW;
+      return claim;
     } finally {
       lock.unlock();
     }
   }
 
   @Override
-  public void complete(String id) {
-    Objects.requireNonNull(id, "id");
+  public boolean complete(Claim.Acquired claim) {
+    Objects.requireNonNull(claim, "claim");
     lock.lock();
     try {
+      if (!heldBy(claim)) {
+        return false;
+      }
       Instant now = clock.instant();
-      entries.remove(id);
-      entries.put(id, new Entry(true, now.plus(retention)));
+      entries.remove(claim.id());
+      entries.put(claim.id(), new Entry(true, claim.holder(), now.plus(retention)));
       evict(now);
+      return true;
     } finally {
       lock.unlock();
     }
   }
 
   @Override
-  public void release(String id) {
-    Objects.requireNonNull(id, "id");
+  public boolean release(Claim.Acquired claim) {
+    Objects.requireNonNull(claim, "claim");
     lock.lock();
     try {
-      Entry existing = entries.get(id);
-      if (existing != null && !existing.done) {
-        entries.remove(id);
+      if (!heldBy(claim)) {
+        return false;
       }
+      entries.remove(claim.id());
+      return true;
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Whether the id's entry is still this claim's and in progress; an expired one no one took counts. */
+  private boolean heldBy(Claim.Acquired claim) {
+    Entry existing = entries.get(claim.id());
+    return existing != null && !existing.done && existing.holder.equals(claim.holder());
   }
 
   /**
@@ -136,10 +152,12 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
   private static final class Entry {
     final boolean done;
+    final String holder;
     final Instant expiresAt;
 
-    Entry(boolean done, Instant expiresAt) {
+    Entry(boolean done, String holder, Instant expiresAt) {
       this.done = done;
+      this.holder = holder;
       this.expiresAt = expiresAt;
     }
   }

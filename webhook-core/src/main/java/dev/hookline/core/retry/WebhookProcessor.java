@@ -7,6 +7,7 @@ import dev.hookline.core.RetryLaterException;
 import dev.hookline.core.Verification;
 import dev.hookline.core.Webhook;
 import dev.hookline.core.WebhookHandler;
+import dev.hookline.core.idempotency.Claim;
 import dev.hookline.core.idempotency.IdempotencyStore;
 import dev.hookline.core.internal.DeliveryIds;
 import dev.hookline.core.signature.SignatureVerifier;
@@ -31,16 +32,18 @@ import org.slf4j.LoggerFactory;
  *       dead-letters it as {@code signature_invalid}, and a source with no verifier as {@code unknown_source},
  *       without calling the handler. On success the handler sees the webhook as {@link Verification#VERIFIED}, and
  *       when its delivery id was the content hash and the verifier knows the provider's id, with that id.
- *   <li><b>Idempotency claim</b> (when a store is configured): {@code ALREADY_DONE} → {@code Ack(duplicate=true)}
- *       without calling the handler; {@code IN_PROGRESS} (another consumer holds it) → treated as a
+ *   <li><b>Idempotency claim</b> (when a store is configured): {@code Done} → {@code Ack(duplicate=true)}
+ *       without calling the handler; {@code InProgress} (another consumer holds it) → treated as a
  *       {@link RetryLaterException} of {@code inProgressRetryDelay}, so it is retried, and dead-lettered like any
  *       failure when the attempts run out.
  *   <li><b>Handler</b>, timed with the clock. Anything it throws fails the attempt, errors included, except a
  *       {@link VirtualMachineError}, which is rethrown.
  *   <li><b>Decision</b> by the {@link ProcessingPolicy}.
- *   <li><b>Claim settlement</b>: {@code complete} on Ack; {@code release} on Retry and also on DeadLetter, so a
- *       message an operator redrives from the DLQ after a fix is handled again instead of being skipped as a
- *       duplicate.
+ *   <li><b>Claim settlement</b>, with the claim the store returned (so a holder whose claim lapsed and was taken
+ *       by another consumer changes nothing): {@code complete} on Ack; {@code release} on Retry and also on
+ *       DeadLetter, so a message an operator redrives from the DLQ after a fix is handled again instead of being
+ *       skipped as a duplicate. A claim that throws fails the attempt like a handler failure (retried later while
+ *       attempts last); the handler never runs without a claim.
  *   <li><b>Listener</b>: {@code onHandled}, {@code onDuplicate}, {@code onRetryScheduled} or {@code onDeadLettered}.
  * </ol>
  *
@@ -127,7 +130,7 @@ public final class WebhookProcessor {
           webhook.source(),
           attempt.number(),
           e);
-      return settle(webhook, attempt, fallback(attempt, e), Duration.ZERO, false);
+      return settle(webhook, attempt, fallback(attempt, e), Duration.ZERO, null);
     }
   }
 
@@ -145,7 +148,7 @@ public final class WebhookProcessor {
                 attempt,
                 clock.instant()),
             Duration.ZERO,
-            false);
+            null);
       }
       byte[] body = webhook.body();
       try {
@@ -164,16 +167,16 @@ public final class WebhookProcessor {
             attempt,
             ProcessingPolicy.deadLetter(FailureReport.REASON_SIGNATURE_INVALID, e, attempt, clock.instant()),
             Duration.ZERO,
-            false);
+            null);
       }
       webhook = verified(webhook, verifier, body);
     }
 
     // 2. Idempotency claim.
-    boolean claimed = false;
+    Claim.Acquired claimed = null;
     if (idempotencyStore != null) {
-      IdempotencyStore.Claim claim = idempotencyStore.claim(webhook.deliveryId(), claimTtl);
-      if (claim == IdempotencyStore.Claim.ALREADY_DONE) {
+      Claim claim = idempotencyStore.claim(webhook.deliveryId(), claimTtl);
+      if (claim.isDone()) {
         log.debug(
             "Duplicate delivery skipped. deliveryId={} source={} attempt={}",
             webhook.deliveryId(),
@@ -182,13 +185,13 @@ public final class WebhookProcessor {
         listener.onDuplicate(webhook);
         return new Decision.Ack(true);
       }
-      if (claim == IdempotencyStore.Claim.IN_PROGRESS) {
+      if (claim.isInProgress()) {
         RetryLaterException busy =
             new RetryLaterException("delivery is being handled by another consumer", inProgressRetryDelay);
         return settle(
-            webhook, attempt, policy.decide(attempt, Outcome.failure(busy), clock.instant()), Duration.ZERO, false);
+            webhook, attempt, policy.decide(attempt, Outcome.failure(busy), clock.instant()), Duration.ZERO, null);
       }
-      claimed = true;
+      claimed = (Claim.Acquired) claim;
     }
 
     // 3. Handler.
@@ -229,15 +232,11 @@ public final class WebhookProcessor {
   }
 
   /** 5 and 6: settles the claim, logs and tells the listener. */
-  private Decision settle(Webhook webhook, Attempt attempt, Decision decision, Duration handlerTime, boolean claimed) {
+  private Decision settle(
+      Webhook webhook, Attempt attempt, Decision decision, Duration handlerTime, Claim.Acquired claimed) {
     if (decision instanceof Decision.Ack) {
-      if (claimed) {
-        try {
-          idempotencyStore.complete(webhook.deliveryId());
-        } catch (RuntimeException e) {
-          // The handler succeeded, so the message is still acknowledged; a redelivery may run it again.
-          log.warn("Idempotency complete failed. deliveryId={} source={}", webhook.deliveryId(), webhook.source(), e);
-        }
+      if (claimed != null) {
+        complete(webhook, claimed);
       }
       log.debug(
           "Handled. deliveryId={} source={} attempt={} handlerTime={}",
@@ -272,10 +271,33 @@ public final class WebhookProcessor {
     return decision;
   }
 
-  private void release(Webhook webhook, boolean claimed) {
-    if (claimed) {
+  /** Records the success. The message is acknowledged whatever happens here: the handler did succeed. */
+  private void complete(Webhook webhook, Claim.Acquired claimed) {
+    try {
+      if (!idempotencyStore.complete(claimed)) {
+        // The claim lapsed (the handler ran longer than claimTtl) and another consumer took the id.
+        log.warn(
+            "Idempotency claim was lost before completion; another consumer may handle this delivery too."
+                + " deliveryId={} source={} claimTtl={}",
+            webhook.deliveryId(),
+            webhook.source(),
+            claimTtl);
+      }
+    } catch (RuntimeException e) {
+      // A redelivery arriving after the claim's ttl may run the handler again.
+      log.warn("Idempotency complete failed. deliveryId={} source={}", webhook.deliveryId(), webhook.source(), e);
+    }
+  }
+
+  private void release(Webhook webhook, Claim.Acquired claimed) {
+    if (claimed != null) {
       try {
-        idempotencyStore.release(webhook.deliveryId());
+        if (!idempotencyStore.release(claimed)) {
+          log.debug(
+              "Idempotency claim was no longer ours to release. deliveryId={} source={}",
+              webhook.deliveryId(),
+              webhook.source());
+        }
       } catch (RuntimeException e) {
         // The claim expires after its ttl; the retry then claims again.
         log.warn("Idempotency release failed. deliveryId={} source={}", webhook.deliveryId(), webhook.source(), e);

@@ -1,8 +1,5 @@
 package dev.hookline.core.idempotency;
 
-import static dev.hookline.core.idempotency.IdempotencyStore.Claim.ALREADY_DONE;
-import static dev.hookline.core.idempotency.IdempotencyStore.Claim.IN_PROGRESS;
-import static dev.hookline.core.idempotency.IdempotencyStore.Claim.NEW;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -27,43 +24,48 @@ class InMemoryIdempotencyStoreTest {
   private final InMemoryIdempotencyStore store =
       InMemoryIdempotencyStore.builder().clock(clock).retention(Duration.ofHours(1)).maxEntries(3).build();
 
+  private Claim.Acquired acquire(String id) {
+    Claim claim = store.claim(id, TTL);
+    assertThat(claim.isAcquired()).as("claim of %s", id).isTrue();
+    return (Claim.Acquired) claim;
+  }
+
   @Test
   void claimCompleteRelease() {
-    assertThat(store.claim("a", TTL)).isEqualTo(NEW);
-    assertThat(store.claim("a", TTL)).isEqualTo(IN_PROGRESS);
-    store.release("a");
-    assertThat(store.claim("a", TTL)).isEqualTo(NEW);
-    store.complete("a");
-    assertThat(store.claim("a", TTL)).isEqualTo(ALREADY_DONE);
-    store.release("a"); // a completed id stays completed
-    assertThat(store.claim("a", TTL)).isEqualTo(ALREADY_DONE);
+    Claim.Acquired first = acquire("a");
+    assertThat(store.claim("a", TTL)).isEqualTo(new Claim.InProgress("a", TTL));
+    assertThat(store.release(first)).isTrue();
+    Claim.Acquired second = acquire("a");
+    assertThat(second.holder()).isNotEqualTo(first.holder());
+    assertThat(store.complete(second)).isTrue();
+    assertThat(store.claim("a", TTL)).isEqualTo(new Claim.Done("a"));
+    assertThat(store.release(second)).isFalse(); // a completed id stays completed
+    assertThat(store.claim("a", TTL)).isEqualTo(new Claim.Done("a"));
   }
 
   @Test
   void claimsExpireAfterTheirTtlAndCompletionsAfterRetention() {
-    assertThat(store.claim("a", TTL)).isEqualTo(NEW);
+    acquire("a");
     clock.advance(TTL.minusSeconds(1));
-    assertThat(store.claim("a", TTL)).isEqualTo(IN_PROGRESS);
+    assertThat(store.claim("a", TTL)).isEqualTo(new Claim.InProgress("a", Duration.ofSeconds(1)));
     clock.advance(Duration.ofSeconds(1));
-    assertThat(store.claim("a", TTL)).isEqualTo(NEW);
-    store.complete("a");
+    store.complete(acquire("a"));
     clock.advance(Duration.ofMinutes(59));
-    assertThat(store.claim("a", TTL)).isEqualTo(ALREADY_DONE);
+    assertThat(store.claim("a", TTL).isDone()).isTrue();
     clock.advance(Duration.ofMinutes(1));
-    assertThat(store.claim("a", TTL)).isEqualTo(NEW);
+    acquire("a");
   }
 
   @Test
   void boundedEvictingOldest() {
-    store.claim("a", TTL);
-    store.complete("a");
-    store.claim("b", TTL);
-    store.claim("c", TTL);
-    store.claim("d", TTL);
+    store.complete(acquire("a"));
+    acquire("b");
+    acquire("c");
+    acquire("d");
     assertThat(store.size()).isEqualTo(3);
-    assertThat(store.claim("a", TTL)).isEqualTo(NEW); // evicted, so handled again
-    assertThat(store.claim("c", TTL)).isEqualTo(IN_PROGRESS);
-    assertThat(store.claim("d", TTL)).isEqualTo(IN_PROGRESS);
+    acquire("a"); // evicted, so handled again
+    assertThat(store.claim("c", TTL).isInProgress()).isTrue();
+    assertThat(store.claim("d", TTL).isInProgress()).isTrue();
     assertThat(store.size()).isEqualTo(3);
   }
 
@@ -93,10 +95,11 @@ class InMemoryIdempotencyStoreTest {
                   start.await();
                   for (int i = 0; i < ids; i++) {
                     String id = "id-" + i;
-                    if (shared.claim(id, TTL) == NEW) {
+                    Claim claim = shared.claim(id, TTL);
+                    if (claim.isAcquired()) {
                       winners.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
                       handled.incrementAndGet();
-                      shared.complete(id);
+                      shared.complete((Claim.Acquired) claim);
                     }
                   }
                   return null;

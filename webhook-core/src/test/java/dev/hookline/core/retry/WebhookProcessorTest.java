@@ -11,6 +11,7 @@ import dev.hookline.core.Verification;
 import dev.hookline.core.Webhook;
 import dev.hookline.core.WebhookHeaders;
 import dev.hookline.core.envelope.EnvelopeException;
+import dev.hookline.core.idempotency.Claim;
 import dev.hookline.core.idempotency.IdempotencyStore;
 import dev.hookline.core.idempotency.InMemoryIdempotencyStore;
 import dev.hookline.core.internal.DeliveryIds;
@@ -206,7 +207,7 @@ class WebhookProcessorTest {
     InMemoryIdempotencyStore store = InMemoryIdempotencyStore.builder().clock(clock).build();
     WebhookProcessor p = processor(() -> { throw new IOException("x"); }).idempotencyStore(store).build();
     assertThat(p.process(webhook(Verification.VERIFIED), new Attempt(1, T0)).isRetry()).isTrue();
-    assertThat(store.claim("d-1", Duration.ofMinutes(1))).isEqualTo(IdempotencyStore.Claim.NEW);
+    assertThat(store.claim("d-1", Duration.ofMinutes(1)).isAcquired()).isTrue();
   }
 
   @Test
@@ -214,7 +215,7 @@ class WebhookProcessorTest {
     InMemoryIdempotencyStore store = InMemoryIdempotencyStore.builder().clock(clock).build();
     WebhookProcessor p = processor(() -> { throw new PermanentFailureException("x"); }).idempotencyStore(store).build();
     assertThat(p.process(webhook(Verification.VERIFIED), new Attempt(1, T0)).isDeadLetter()).isTrue();
-    assertThat(store.claim("d-1", Duration.ofMinutes(1))).isEqualTo(IdempotencyStore.Claim.NEW);
+    assertThat(store.claim("d-1", Duration.ofMinutes(1)).isAcquired()).isTrue();
   }
 
   @Test
@@ -226,8 +227,29 @@ class WebhookProcessorTest {
     Decision d = p.process(webhook(Verification.VERIFIED), new Attempt(1, T0));
     assertThat(((Decision.Retry) d).after()).isEqualTo(Duration.ofSeconds(45));
     assertThat(seen).isEmpty();
-    assertThat(store.claim("d-1", Duration.ofMinutes(10))).isEqualTo(IdempotencyStore.Claim.IN_PROGRESS);
+    assertThat(store.claim("d-1", Duration.ofMinutes(10)).isInProgress()).isTrue();
     assertThat(p.process(webhook(Verification.VERIFIED), new Attempt(3, T0)).isDeadLetter()).isTrue();
+  }
+
+  @Test
+  void aHandlerThatOutlivesItsClaimIsStillAckedButCannotCompleteTheNewHoldersClaim() {
+    InMemoryIdempotencyStore store = InMemoryIdempotencyStore.builder().clock(clock).build();
+    Claim[] other = new Claim[1];
+    WebhookProcessor p =
+        processor(
+                () -> {
+                  // The handler runs past its claim's ttl; meanwhile another consumer takes the id.
+                  clock.advance(Duration.ofMinutes(2));
+                  other[0] = store.claim("d-1", Duration.ofMinutes(5));
+                })
+            .idempotencyStore(store)
+            .claimTtl(Duration.ofMinutes(1))
+            .build();
+    assertThat(p.process(webhook(Verification.VERIFIED), new Attempt(1, T0)).isAck()).isTrue();
+    assertThat(other[0].isAcquired()).isTrue();
+    // The late complete was refused: the other holder's claim is untouched and still in progress.
+    assertThat(store.claim("d-1", Duration.ofMinutes(5)).isInProgress()).isTrue();
+    assertThat(store.complete((Claim.Acquired) other[0])).isTrue();
   }
 
   @Test
@@ -240,10 +262,14 @@ class WebhookProcessorTest {
           }
 
           @Override
-          public void complete(String id) {}
+          public boolean complete(Claim.Acquired claim) {
+            return true;
+          }
 
           @Override
-          public void release(String id) {}
+          public boolean release(Claim.Acquired claim) {
+            return true;
+          }
         };
     PipelineListener throwing =
         new PipelineListener() {
