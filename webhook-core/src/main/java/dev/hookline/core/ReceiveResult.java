@@ -15,15 +15,15 @@ import java.util.Optional;
  */
 public sealed interface ReceiveResult permits ReceiveResult.Accepted, ReceiveResult.Rejected {
 
-  /** Returns the HTTP status to answer. */
+  /** {@return the HTTP status to answer} */
   int status();
 
-  /** Returns whether the webhook was accepted. */
+  /** {@return whether the webhook was accepted} */
   default boolean isAccepted() {
     return this instanceof Accepted;
   }
 
-  /** Returns a small JSON body for the response, for example {@code {"status":"accepted","deliveryId":"…"}}. */
+  /** {@return a small JSON body for the response, for example {@code {"status":"accepted","deliveryId":"…"}}} */
   String toJson();
 
   /**

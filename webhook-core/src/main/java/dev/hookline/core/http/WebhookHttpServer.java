@@ -105,7 +105,7 @@ public final class WebhookHttpServer implements AutoCloseable {
     this.shutdownTimeout = b.shutdownTimeout;
   }
 
-  /** Returns a new builder. */
+  /** {@return a new builder} */
   public static Builder builder() {
     return new Builder();
   }
@@ -178,7 +178,7 @@ public final class WebhookHttpServer implements AutoCloseable {
     return address().getPort();
   }
 
-  /** Returns the path prefix, for example {@code /webhooks/}. */
+  /** {@return the path prefix, for example {@code /webhooks/}} */
   public String pathPrefix() {
     return pathPrefix;
   }

@@ -40,7 +40,7 @@ public final class GitHubVerifier implements SignatureVerifier {
     this.keys = keys;
   }
 
-  /** Returns a new builder. */
+  /** {@return a new builder} */
   public static Builder builder() {
     return new Builder();
   }

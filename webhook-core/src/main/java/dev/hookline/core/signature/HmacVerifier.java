@@ -56,7 +56,7 @@ public final class HmacVerifier extends TimestampedVerifier {
       this.jcaName = jcaName;
     }
 
-    /** Returns the JCA name, for example {@code HmacSHA256}. */
+    /** {@return the JCA name, for example {@code HmacSHA256}} */
     public String jcaName() {
       return jcaName;
     }
@@ -96,7 +96,7 @@ public final class HmacVerifier extends TimestampedVerifier {
     this.afterBytes = after.getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Returns a new builder. */
+  /** {@return a new builder} */
   public static Builder builder() {
     return new Builder();
   }

@@ -38,7 +38,7 @@ public final class ShopifyVerifier implements SignatureVerifier {
     this.keys = keys;
   }
 
-  /** Returns a new builder. */
+  /** {@return a new builder} */
   public static Builder builder() {
     return new Builder();
   }

@@ -61,7 +61,7 @@ public interface SignatureVerifier {
     return Optional.empty();
   }
 
-  /** Returns the scheme's short name for logs and metrics, for example {@code github}. */
+  /** {@return the scheme's short name for logs and metrics, for example {@code github}} */
   String scheme();
 
   /**

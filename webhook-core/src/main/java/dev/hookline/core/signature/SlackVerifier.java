@@ -41,7 +41,7 @@ public final class SlackVerifier extends TimestampedVerifier {
     this.keys = keys;
   }
 
-  /** Returns a new builder. */
+  /** {@return a new builder} */
   public static Builder builder() {
     return new Builder();
   }

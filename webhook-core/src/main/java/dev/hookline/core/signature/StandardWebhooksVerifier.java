@@ -62,7 +62,7 @@ public final class StandardWebhooksVerifier extends TimestampedVerifier {
     this.publicKeys = publicKeys;
   }
 
-  /** Returns a new builder. */
+  /** {@return a new builder} */
   public static Builder builder() {
     return new Builder();
   }

@@ -37,7 +37,7 @@ public final class StripeVerifier extends TimestampedVerifier {
     this.keys = keys;
   }
 
-  /** Returns a new builder. */
+  /** {@return a new builder} */
   public static Builder builder() {
     return new Builder();
   }
