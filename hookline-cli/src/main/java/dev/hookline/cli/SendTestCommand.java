@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /** {@code hookline send-test}: POST one correctly signed test webhook and print the answer. */
 @Command(
@@ -28,12 +29,18 @@ import picocli.CommandLine.Option;
     description = {
       "Send a correctly signed test webhook and print the response status and body.",
       "Schemes: standard-webhooks, github, stripe, shopify, slack. Exit 0 on a 2xx answer, 1 otherwise.",
-      "The secret is never printed; pass it with --secret or the HOOKLINE_SECRET environment variable."
+      "The signing secret comes from the HOOKLINE_SECRET environment variable or, in a terminal, a prompt that"
+          + " does not echo; never from the command line. It is never printed."
     })
 final class SendTestCommand implements Callable<Integer> {
 
+  /** The environment variable holding the signing secret. */
+  static final String SECRET_VARIABLE = "HOOKLINE_SECRET";
+
   /** Headers java.net.http sets itself and refuses to take. */
   private static final Set<String> RESTRICTED = Set.of("content-length", "host", "connection", "expect", "upgrade");
+
+  @ParentCommand HooklineCli root;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -48,12 +55,9 @@ final class SendTestCommand implements Callable<Integer> {
       description = "Signature scheme: ${COMPLETION-CANDIDATES}.")
   String scheme;
 
-  @Option(
-      names = "--secret",
-      required = true,
-      defaultValue = "${env:HOOKLINE_SECRET}",
-      description = "The signing secret (default: $HOOKLINE_SECRET). Never printed.")
-  String secret;
+  /** Refused with a message saying where the secret goes instead (hidden: it is not an option to use). */
+  @Option(names = "--secret", hidden = true)
+  String secretOnCommandLine;
 
   @Option(names = "--body", description = "The JSON body (default: a small test event).")
   String body;
@@ -87,9 +91,14 @@ final class SendTestCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (secret == null || secret.isEmpty() || secret.equals("${env:HOOKLINE_SECRET}")) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "Missing secret: --secret or HOOKLINE_SECRET");
+    if (secretOnCommandLine != null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--secret is not accepted: a secret on the command line lands in shell history and process lists. Set "
+              + SECRET_VARIABLE
+              + ", or leave it unset to be prompted.");
     }
+    String secret = root.secret(SECRET_VARIABLE, "Signing secret for " + scheme, spec.commandLine());
     String payload =
         body != null ? body : "{\"type\":\"hookline.test\",\"id\":\"" + UUID.randomUUID() + "\"}";
     SignedRequest.Builder signed;
@@ -98,7 +107,8 @@ final class SendTestCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       // Only Standard Webhooks parses the secret (whsec_ + base64); the message must not echo it.
       throw new CommandLine.ParameterException(
-          spec.commandLine(), "--secret is not a valid secret for " + scheme + " (expected whsec_<base64>)");
+          spec.commandLine(),
+          "The signing secret is not valid for " + scheme + " (expected whsec_<base64>)");
     }
     byte[] bytes = signed.body();
     WebhookHeaders headers = signed.headers();
