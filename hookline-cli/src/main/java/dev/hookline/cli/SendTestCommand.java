@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /** {@code hookline send-test}: POST one correctly signed test webhook and print the answer. */
 @Command(
@@ -27,15 +28,26 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Send a correctly signed test webhook and print the response status and body.",
-      "Name the sender as everywhere in Hookline, --source NAME=PROVIDER:SECRET (the URL gets NAME appended when it"
-          + " ends with /), or with --scheme PROVIDER and --secret. Providers that sign with a shared secret: any of the"
-          + " catalog but discord, sendgrid and sns. Exit 0 on a 2xx answer, 1 otherwise.",
-      "The secret is never printed; --secret may come from the HOOKLINE_SECRET environment variable."
+      "Name the sender as everywhere in Hookline, --source NAME=PROVIDER (the URL gets NAME appended when it ends"
+          + " with /), or with --scheme PROVIDER. Providers that sign with a shared secret: any of the catalog but"
+          + " discord, sendgrid and sns. Exit 0 on a 2xx answer, 1 otherwise.",
+      "The signing secret comes from the HOOKLINE_SECRET environment variable or, in a terminal, a prompt that"
+          + " does not echo; never from the command line. It is never printed."
     })
 final class SendTestCommand implements Callable<Integer> {
 
   /** Headers java.net.http sets itself and refuses to take. */
   private static final Set<String> RESTRICTED = Set.of("content-length", "host", "connection", "expect", "upgrade");
+
+  /** The environment variable holding the signing secret. */
+  static final String SECRET_VARIABLE = "HOOKLINE_SECRET";
+
+  private static final String SECRET_REFUSED =
+      " is not accepted: a secret on the command line lands in shell history and process lists. Set "
+          + SECRET_VARIABLE
+          + ", or leave it unset to be prompted.";
+
+  @ParentCommand HooklineCli root;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -49,8 +61,10 @@ final class SendTestCommand implements Callable<Integer> {
 
   @Option(
       names = "--source",
-      paramLabel = "NAME=PROVIDER:SECRET",
-      description = "The source, as the quick start and the Lambda functions name it; replaces --scheme and --secret.")
+      paramLabel = "NAME=PROVIDER",
+      description =
+          "The source, named as the quick start and the Lambda functions name it, without the secret; replaces"
+              + " --scheme.")
   String source;
 
   @Option(
@@ -61,11 +75,9 @@ final class SendTestCommand implements Callable<Integer> {
       description = "The provider (scheme) to sign as: ${COMPLETION-CANDIDATES}.")
   String scheme;
 
-  @Option(
-      names = "--secret",
-      defaultValue = "${env:HOOKLINE_SECRET}",
-      description = "With --scheme: the signing secret, in the provider's form (default: $HOOKLINE_SECRET). Never printed.")
-  String secret;
+  /** Refused with a message saying where the secret goes instead (hidden: it is not an option to use). */
+  @Option(names = "--secret", hidden = true)
+  String secretOnCommandLine;
 
   @Option(names = "--body", description = "The JSON body (default: a small test event).")
   String body;
@@ -100,34 +112,38 @@ final class SendTestCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CommandLine cl = spec.commandLine();
+    if (secretOnCommandLine != null) {
+      throw new CommandLine.ParameterException(cl, "--secret" + SECRET_REFUSED);
+    }
     String provider;
-    String key;
     URI target = url;
     if (source != null) {
       if (scheme != null) {
         throw new CommandLine.ParameterException(cl, "--source and --scheme are alternatives: give one");
       }
-      Providers.SourceOption option;
+      int eq = source.indexOf('=');
+      if (eq <= 0 || eq == source.length() - 1) {
+        throw new CommandLine.ParameterException(cl, "--source must be NAME=PROVIDER, was '" + source + "'");
+      }
+      if (source.indexOf(':', eq) >= 0) {
+        // NAME=PROVIDER:SECRET is the quick start's and the Lambda functions' form; here the secret stays off the line.
+        throw new CommandLine.ParameterException(cl, "--source with a secret (NAME=PROVIDER:SECRET)" + SECRET_REFUSED);
+      }
       try {
-        option = Providers.parse(source);
-      } catch (IllegalArgumentException e) {
+        provider = new SchemeConverter().convert(source.substring(eq + 1));
+      } catch (CommandLine.TypeConversionException e) {
         throw new CommandLine.ParameterException(cl, "--source: " + e.getMessage());
       }
-      provider = option.provider().name();
-      key = option.secret();
       if (url.toString().endsWith("/")) {
-        target = url.resolve(option.name());
+        target = url.resolve(source.substring(0, eq));
       }
     } else {
       if (scheme == null) {
-        throw new CommandLine.ParameterException(cl, "Missing --source NAME=PROVIDER:SECRET, or --scheme and --secret");
-      }
-      if (secret == null || secret.isEmpty() || secret.equals("${env:HOOKLINE_SECRET}")) {
-        throw new CommandLine.ParameterException(cl, "Missing secret: --secret or HOOKLINE_SECRET");
+        throw new CommandLine.ParameterException(cl, "Missing --source NAME=PROVIDER, or --scheme PROVIDER");
       }
       provider = scheme;
-      key = secret;
     }
+    String key = root.secret(SECRET_VARIABLE, "Signing secret for " + provider, cl);
     String payload =
         body != null ? body : "{\"type\":\"hookline.test\",\"id\":\"" + UUID.randomUUID() + "\"}";
     SignedRequest.Builder signed;
@@ -140,10 +156,7 @@ final class SendTestCommand implements Callable<Integer> {
       // Only Standard Webhooks parses the secret (whsec_ + base64); the message must not echo it.
       throw new CommandLine.ParameterException(
           cl,
-          (source != null ? "--source: the secret" : "--secret")
-              + " is not a valid secret for "
-              + provider
-              + " (expected whsec_<base64>)");
+          "The signing secret is not valid for " + provider + " (expected whsec_<base64>)");
     }
     if (provider.equals("twilio") && payload.trim().startsWith("{")) {
       // Twilio signs a JSON body through bodySHA256 in the URL; a form body, through its sorted fields.

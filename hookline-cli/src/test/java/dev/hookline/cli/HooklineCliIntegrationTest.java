@@ -27,6 +27,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,8 +56,18 @@ class HooklineCliIntegrationTest {
   /** One run's exit code and output. */
   record Run(int exit, String out, String err) {}
 
+  /** Runs with no environment variables and no terminal to prompt on. */
   private static Run run(String... args) {
-    CommandLine cl = HooklineCli.newCommandLine();
+    return run(name -> null, text -> Optional.empty(), args);
+  }
+
+  /** Runs with HOOKLINE_SECRET set to the secret, as a user would export it. */
+  private static Run runWithSecret(String secret, String... args) {
+    return run(name -> name.equals("HOOKLINE_SECRET") ? secret : null, text -> Optional.empty(), args);
+  }
+
+  private static Run run(UnaryOperator<String> environment, HooklineCli.SecretPrompt prompt, String... args) {
+    CommandLine cl = HooklineCli.newCommandLine(environment, prompt);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cl.setOut(new PrintWriter(out, true));
@@ -120,15 +132,15 @@ class HooklineCliIntegrationTest {
     assertThat(both.exit()).isEqualTo(HooklineCli.EXIT_USAGE);
     assertThat(both.err()).contains("--all");
     assertThat(sqs("dlq", "redrive", "--dlq", "q").exit()).isEqualTo(HooklineCli.EXIT_USAGE);
-    Run unknown = run("send-test", "--url", "http://127.0.0.1:1/", "--scheme", "nope", "--secret", "s");
+    Run unknown = runWithSecret("s", "send-test", "--url", "http://127.0.0.1:1/", "--scheme", "nope");
     assertThat(unknown.exit()).isEqualTo(HooklineCli.EXIT_USAGE);
     assertThat(unknown.err()).contains("unknown provider 'nope' (" + String.join(", ", Providers.names()) + ")");
     // Any case and _ for -: the scheme is recognised, so the failure is the secret that is not whsec_ base64.
     Run badSecret =
-        run("send-test", "--url", "http://127.0.0.1:1/", "--scheme", "STANDARD_WEBHOOKS", "--secret", "not base64!");
+        runWithSecret("not base64!", "send-test", "--url", "http://127.0.0.1:1/", "--scheme", "STANDARD_WEBHOOKS");
     assertThat(badSecret.exit()).isEqualTo(HooklineCli.EXIT_USAGE);
     assertThat(badSecret.err())
-        .contains("--secret is not a valid secret for standard-webhooks")
+        .contains("The signing secret is not valid for standard-webhooks")
         .doesNotContain("not base64!");
   }
 
@@ -330,8 +342,8 @@ class HooklineCliIntegrationTest {
         String url = "http://127.0.0.1:" + server.port() + server.pathPrefix() + scheme;
         String body = "{\"scheme\":\"" + scheme + "\"}";
 
-        Run ok = run("send-test", "--url", url, "--scheme", scheme, "--secret", secret(scheme), "--body", body);
-        Run wrong = run("send-test", "--url", url, "--scheme", scheme, "--secret", wrongSecret(scheme));
+        Run ok = runWithSecret(secret(scheme), "send-test", "--url", url, "--scheme", scheme, "--body", body);
+        Run wrong = runWithSecret(wrongSecret(scheme), "send-test", "--url", url, "--scheme", scheme);
 
         assertThat(ok.exit()).as(scheme + ": " + ok.out() + ok.err()).isZero();
         assertThat(ok.out()).as(scheme).startsWith("status: 202").doesNotContain(secret(scheme));
@@ -363,8 +375,10 @@ class HooklineCliIntegrationTest {
       // A URL ending in / gets the source's name appended: one base URL for every source.
       String base = "http://127.0.0.1:" + server.port() + server.pathPrefix();
       for (String provider : Providers.names()) {
-        String option = provider + "=" + provider + ":" + sourceSecret(provider);
-        Run run = run("send-test", "--url", base, "--source", option, "--body", "{\"p\":\"" + provider + "\"}");
+        String option = provider + "=" + provider;
+        Run run =
+            runWithSecret(
+                sourceSecret(provider), "send-test", "--url", base, "--source", option, "--body", "{\"p\":\"" + provider + "\"}");
         if (publicKey.contains(provider)) {
           assertThat(run.exit()).as(provider).isEqualTo(HooklineCli.EXIT_USAGE);
           assertThat(run.err()).as(provider).contains("verifies public-key signatures");
@@ -379,11 +393,15 @@ class HooklineCliIntegrationTest {
         .containsExactlyInAnyOrderElementsOf(
             Providers.names().stream().filter(p -> !publicKey.contains(p)).collect(Collectors.toList()));
 
-    Run both = run("send-test", "--url", "http://127.0.0.1:1/", "--source", "a=github:x", "--scheme", "github");
+    Run both = runWithSecret("x", "send-test", "--url", "http://127.0.0.1:1/", "--source", "a=github", "--scheme", "github");
     assertThat(both.exit()).isEqualTo(HooklineCli.EXIT_USAGE);
-    Run unknown = run("send-test", "--url", "http://127.0.0.1:1/", "--source", "a=paypal:s3cret");
+    Run unknown = runWithSecret("s3cret", "send-test", "--url", "http://127.0.0.1:1/", "--source", "a=paypal");
     assertThat(unknown.exit()).isEqualTo(HooklineCli.EXIT_USAGE);
-    assertThat(unknown.err()).contains("provider must be one of").doesNotContain("s3cret");
+    assertThat(unknown.err()).contains("unknown provider 'paypal'").doesNotContain("s3cret");
+    // The secret stays off the command line here too: NAME=PROVIDER:SECRET is refused without echoing it.
+    Run withSecret = runWithSecret("x", "send-test", "--url", "http://127.0.0.1:1/", "--source", "a=github:s3cret");
+    assertThat(withSecret.exit()).isEqualTo(HooklineCli.EXIT_USAGE);
+    assertThat(withSecret.err()).contains("is not accepted", "HOOKLINE_SECRET").doesNotContain("s3cret");
   }
 
   /**
@@ -439,15 +457,151 @@ class HooklineCliIntegrationTest {
       server.start();
       String url = "http://127.0.0.1:" + server.port() + server.pathPrefix() + "github";
 
-      Run ok = run("send-test", "--url", url, "--scheme", "github", "--secret", "cli-secret", "--body", "{\"a\":1}");
+      Run ok = runWithSecret("cli-secret", "send-test", "--url", url, "--scheme", "github", "--body", "{\"a\":1}");
       assertThat(ok.exit()).as(ok.err()).isZero();
       assertThat(ok.out()).startsWith("status: 202");
       assertThat(ok.out()).doesNotContain("cli-secret");
       assertThat(sink.webhooks()).singleElement().satisfies(w -> assertThat(w.body()).isEqualTo("{\"a\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
 
-      Run bad = run("send-test", "--url", url, "--scheme", "github", "--secret", "wrong");
+      Run bad = runWithSecret("wrong", "send-test", "--url", url, "--scheme", "github");
       assertThat(bad.exit()).isEqualTo(HooklineCli.EXIT_FAILED);
       assertThat(bad.out()).startsWith("status: 401");
     }
+  }
+  @Test
+  void sendTestPromptsForTheSecretWhenTheVariableIsUnset() {
+    InMemoryWebhookSink sink = InMemoryWebhookSink.create();
+    List<String> prompts = new ArrayList<>();
+    try (WebhookHttpServer server = githubServer(sink, "cli-secret")) {
+      String url = "http://127.0.0.1:" + server.port() + server.pathPrefix() + "github";
+
+      Run ok =
+          run(
+              name -> null,
+              text -> {
+                prompts.add(text);
+                return Optional.of("cli-secret".toCharArray());
+              },
+              "send-test", "--url", url, "--scheme", "github");
+
+      assertThat(ok.exit()).as(ok.err()).isZero();
+      assertThat(ok.out()).startsWith("status: 202").doesNotContain("cli-secret");
+      assertThat(prompts).singleElement().satisfies(p -> assertThat(p).contains("github", "HOOKLINE_SECRET"));
+      assertThat(sink.webhooks()).hasSize(1);
+    }
+  }
+
+  @Test
+  void sendTestWithoutASecretIsAUsageErrorAndSendsNothing() {
+    InMemoryWebhookSink sink = InMemoryWebhookSink.create();
+    try (WebhookHttpServer server = githubServer(sink, "cli-secret")) {
+      String url = "http://127.0.0.1:" + server.port() + server.pathPrefix() + "github";
+
+      Run noTerminal = run("send-test", "--url", url, "--scheme", "github");
+      Run emptyVariable = runWithSecret("", "send-test", "--url", url, "--scheme", "github");
+      Run nothingTyped =
+          run(name -> null, text -> Optional.of(new char[0]), "send-test", "--url", url, "--scheme", "github");
+
+      assertThat(noTerminal.exit()).isEqualTo(HooklineCli.EXIT_USAGE);
+      assertThat(noTerminal.err())
+          .contains("Missing secret: set HOOKLINE_SECRET, or run in a terminal to be prompted for it");
+      assertThat(emptyVariable.exit()).isEqualTo(HooklineCli.EXIT_USAGE);
+      assertThat(emptyVariable.err()).contains("Missing secret: set HOOKLINE_SECRET");
+      assertThat(nothingTyped.exit()).isEqualTo(HooklineCli.EXIT_USAGE);
+      assertThat(nothingTyped.err()).contains("Missing secret: nothing was typed");
+      assertThat(sink.webhooks()).isEmpty();
+    }
+  }
+
+  @Test
+  void aSecretOnTheCommandLineIsRefusedWithoutEchoingIt() {
+    InMemoryWebhookSink sink = InMemoryWebhookSink.create();
+    try (WebhookHttpServer server = githubServer(sink, "cli-secret")) {
+      String url = "http://127.0.0.1:" + server.port() + server.pathPrefix() + "github";
+
+      // Refused even though HOOKLINE_SECRET holds the right secret: a secret typed on a command line is a leak.
+      Run r = runWithSecret("cli-secret", "send-test", "--url", url, "--scheme", "github", "--secret", "cli-secret");
+
+      assertThat(r.exit()).isEqualTo(HooklineCli.EXIT_USAGE);
+      assertThat(r.err())
+          .contains("--secret is not accepted", "shell history", "HOOKLINE_SECRET")
+          .doesNotContain("cli-secret");
+      assertThat(sink.webhooks()).isEmpty();
+    }
+    // Not offered in the help either; the help says where the secret comes from.
+    String help = run("send-test", "--help").out();
+    assertThat(help).doesNotContain("--secret");
+    assertThat(help.replaceAll("\\s+", " ")).contains("HOOKLINE_SECRET environment variable");
+  }
+
+  @Test
+  void versionComesFromTheJarManifest() {
+    Run r = run("--version");
+
+    assertThat(r.exit()).isZero();
+    // Run from target/classes here, so there is no manifest to read: it says so rather than inventing a version.
+    // The packaged jar's version is checked from a user's side by it/consumer-project's CliJarTest.
+    assertThat(r.out().lines().findFirst())
+        .hasValue("hookline (unknown version: not run from a Hookline jar)");
+    assertThat(r.out()).contains("Java " + System.getProperty("java.version"));
+    // The same from every command's -V.
+    assertThat(run("dlq", "redrive", "-V").out()).isEqualTo(r.out());
+    assertThat(run("send-test", "--version").out()).isEqualTo(r.out());
+    // What it reads for a class loaded from a jar whose manifest has an Implementation-Version: picocli's own.
+    assertThat(HooklineCli.ManifestVersion.version(CommandLine.class.getPackage())).isEqualTo(CommandLine.VERSION);
+  }
+
+  @Test
+  void completionScriptCompletesCommandsAndSchemes() throws Exception {
+    Run r = run("generate-completion");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(run("--help").out()).contains("generate-completion");
+
+    java.nio.file.Path script = java.nio.file.Files.createTempFile("hookline-completion", ".bash");
+    try {
+      java.nio.file.Files.writeString(script, r.out());
+      assertThat(complete(script, "hookline", "")).contains("dlq", "queues", "send-test", "generate-completion");
+      assertThat(complete(script, "hookline", "dlq", "")).contains("list", "redrive");
+      assertThat(complete(script, "hookline", "send-test", "--scheme", ""))
+          .containsExactlyInAnyOrderElementsOf(Providers.names());
+    } finally {
+      java.nio.file.Files.delete(script);
+    }
+  }
+
+  /** Runs the completion function in bash as the shell would on TAB, and returns the candidates it offers. */
+  private static List<String> complete(java.nio.file.Path script, String... words) throws Exception {
+    StringBuilder array = new StringBuilder();
+    for (String w : words) {
+      array.append('\'').append(w).append("' ");
+    }
+    String program =
+        "source '" + script + "'\n"
+            // compopt works only while bash itself runs a completion; here it has nothing to change.
+            + "compopt() { :; }\n"
+            + "COMP_WORDS=(" + array + ")\n"
+            + "COMP_CWORD=" + (words.length - 1) + "\n"
+            + "COMP_LINE='" + String.join(" ", words) + "'\n"
+            + "COMP_POINT=${#COMP_LINE}\n"
+            + "_complete_hookline\n"
+            + "printf '%s\\n' \"${COMPREPLY[@]}\"\n";
+    Process bash =
+        new ProcessBuilder("bash", "-c", program).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(bash.waitFor()).as(output).isZero();
+    return output.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+  }
+
+  private static WebhookHttpServer githubServer(InMemoryWebhookSink sink, String secret) {
+    WebhookReceiver receiver =
+        WebhookReceiver.builder()
+            .addSource(
+                WebhookSource.builder()
+                    .name("github")
+                    .verifier(GitHubVerifier.builder().addSecret(secret).build())
+                    .build())
+            .sink(sink)
+            .build();
+    return WebhookHttpServer.builder().receiver(receiver).host("127.0.0.1").port(0).build().start();
   }
 }

@@ -27,7 +27,7 @@ public record Attempt(int number, Instant firstReceivedAt) {
     Objects.requireNonNull(firstReceivedAt, "firstReceivedAt");
   }
 
-  /** Returns whether this is the first attempt. */
+  /** {@return whether this is the first attempt} */
   public boolean isFirst() {
     return number == 1;
   }

@@ -13,6 +13,7 @@ public class HooklineException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
+  /** Whether trying the same operation again may succeed. */
   private final boolean retryable;
 
   /**
@@ -37,7 +38,7 @@ public class HooklineException extends RuntimeException {
     this(message, null, retryable);
   }
 
-  /** Returns whether trying the same operation again may succeed. */
+  /** {@return whether trying the same operation again may succeed} */
   public boolean retryable() {
     return retryable;
   }

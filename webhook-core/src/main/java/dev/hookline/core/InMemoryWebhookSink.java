@@ -40,12 +40,12 @@ public final class InMemoryWebhookSink implements WebhookSink {
     this.capacity = b.capacity;
   }
 
-  /** Returns a new builder. */
+  /** {@return a new builder} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Returns a sink without a capacity limit. */
+  /** {@return a sink without a capacity limit} */
   public static InMemoryWebhookSink create() {
     return builder().build();
   }
@@ -182,7 +182,7 @@ public final class InMemoryWebhookSink implements WebhookSink {
     dropped.forEach(h -> h.future.completeExceptionally(new IllegalStateException("in-memory sink was reset")));
   }
 
-  /** Returns a snapshot of the stored webhooks in store order (held ones are not included until released). */
+  /** {@return a snapshot of the stored webhooks in store order (held ones are not included until released)} */
   public List<Webhook> webhooks() {
     lock.lock();
     try {
@@ -192,7 +192,7 @@ public final class InMemoryWebhookSink implements WebhookSink {
     }
   }
 
-  /** Returns how many stores are held incomplete. */
+  /** {@return how many stores are held incomplete} */
   public int heldCount() {
     lock.lock();
     try {
@@ -202,7 +202,7 @@ public final class InMemoryWebhookSink implements WebhookSink {
     }
   }
 
-  /** Returns how many times {@link #store} was called, failures included. */
+  /** {@return how many times {@link #store} was called, failures included} */
   public long storeCalls() {
     lock.lock();
     try {
@@ -212,7 +212,7 @@ public final class InMemoryWebhookSink implements WebhookSink {
     }
   }
 
-  /** Returns the capacity; {@link Integer#MAX_VALUE} when unlimited. */
+  /** {@return the capacity; {@link Integer#MAX_VALUE} when unlimited} */
   public int capacity() {
     return capacity;
   }

@@ -44,22 +44,22 @@ public final class InboundRequest {
     this.remoteAddress = b.remoteAddress;
   }
 
-  /** Returns a new builder. Method defaults to {@code POST}, path to {@code /}, body and headers to empty. */
+  /** {@return a new builder} Method defaults to {@code POST}, path to {@code /}, body and headers to empty. */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Returns the HTTP method in upper case, for example {@code POST}. */
+  /** {@return the HTTP method in upper case, for example {@code POST}} */
   public String method() {
     return method;
   }
 
-  /** Returns the request path without the query string, for example {@code /webhooks/github}. */
+  /** {@return the request path without the query string, for example {@code /webhooks/github}} */
   public String path() {
     return path;
   }
 
-  /** Returns the raw (still percent-encoded) query string without {@code ?}, or empty when there was none. */
+  /** {@return the raw (still percent-encoded) query string without {@code ?}, or empty when there was none} */
   public Optional<String> query() {
     return Optional.ofNullable(query);
   }
@@ -96,27 +96,27 @@ public final class InboundRequest {
     return headers;
   }
 
-  /** Returns a copy of the raw body bytes. */
+  /** {@return a copy of the raw body bytes} */
   public byte[] body() {
     return body.clone();
   }
 
-  /** Returns the body length in bytes without copying it. */
+  /** {@return the body length in bytes without copying it} */
   public int bodyLength() {
     return body.length;
   }
 
-  /** Returns the client's address as the transport saw it, or empty when unknown. */
+  /** {@return the client's address as the transport saw it, or empty when unknown} */
   public Optional<String> remoteAddress() {
     return Optional.ofNullable(remoteAddress);
   }
 
-  /** Returns the {@code Content-Type} header's first value, if present. */
+  /** {@return the {@code Content-Type} header's first value, if present} */
   public Optional<String> contentType() {
     return headers.first("Content-Type");
   }
 
-  /** Returns a builder that starts with this request's values. */
+  /** {@return a builder that starts with this request's values} */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.method = method;

@@ -11,7 +11,9 @@ public final class PayloadTooLargeException extends HooklineException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The size in bytes that was refused. */
   private final long size;
+  /** The limit in bytes. */
   private final long limit;
 
   /**
@@ -27,12 +29,12 @@ public final class PayloadTooLargeException extends HooklineException {
     this.limit = limit;
   }
 
-  /** Returns the size in bytes that was refused. */
+  /** {@return the size in bytes that was refused} */
   public long size() {
     return size;
   }
 
-  /** Returns the limit in bytes. */
+  /** {@return the limit in bytes} */
   public long limit() {
     return limit;
   }

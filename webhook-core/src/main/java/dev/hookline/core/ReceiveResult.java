@@ -23,10 +23,10 @@ public sealed interface ReceiveResult permits ReceiveResult.Accepted, ReceiveRes
   /** The content type of Hookline's own response bodies. */
   String JSON = "application/json";
 
-  /** Returns the HTTP status to answer. */
+  /** {@return the HTTP status to answer} */
   int status();
 
-  /** Returns whether the webhook was accepted. */
+  /** {@return whether the webhook was accepted} */
   default boolean isAccepted() {
     return this instanceof Accepted;
   }

@@ -38,17 +38,17 @@ public enum RejectReason {
     this.code = code;
   }
 
-  /** Returns the HTTP status this reason maps to. */
+  /** {@return the HTTP status this reason maps to} */
   public int status() {
     return status;
   }
 
-  /** Returns the stable machine-readable code, for example {@code invalid_signature}. */
+  /** {@return the stable machine-readable code, for example {@code invalid_signature}} */
   public String code() {
     return code;
   }
 
-  /** Returns whether the sender should retry: true for 429 and 503. */
+  /** {@return whether the sender should retry: true for 429 and 503} */
   public boolean retryable() {
     return this == OVER_CAPACITY || this == SINK_UNAVAILABLE;
   }

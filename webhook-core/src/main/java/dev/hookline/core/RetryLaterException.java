@@ -14,6 +14,7 @@ public class RetryLaterException extends HooklineException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The requested delay before the next attempt. */
   private final Duration after;
 
   /**
@@ -30,7 +31,7 @@ public class RetryLaterException extends HooklineException {
     }
   }
 
-  /** Returns the requested delay before the next attempt. */
+  /** {@return the requested delay before the next attempt} */
   public Duration after() {
     return after;
   }

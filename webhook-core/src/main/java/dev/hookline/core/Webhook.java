@@ -37,52 +37,52 @@ public final class Webhook {
     this.verification = b.verification;
   }
 
-  /** Returns a new builder. */
+  /** {@return a new builder} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Returns the delivery id: the provider's id, or a SHA-256 of source and body when the provider sends none. */
+  /** {@return the delivery id: the provider's id, or a SHA-256 of source and body when the provider sends none} */
   public String deliveryId() {
     return deliveryId;
   }
 
-  /** Returns the name of the configured source this webhook arrived for, for example {@code github}. */
+  /** {@return the name of the configured source this webhook arrived for, for example {@code github}} */
   public String source() {
     return source;
   }
 
-  /** Returns when the receiver accepted the request. */
+  /** {@return when the receiver accepted the request} */
   public Instant receivedAt() {
     return receivedAt;
   }
 
-  /** Returns the kept request headers (credentials such as {@code Authorization} are never kept). */
+  /** {@return the kept request headers (credentials such as {@code Authorization} are never kept)} */
   public WebhookHeaders headers() {
     return headers;
   }
 
-  /** Returns a copy of the raw body bytes. */
+  /** {@return a copy of the raw body bytes} */
   public byte[] body() {
     return body.clone();
   }
 
-  /** Returns the body length in bytes without copying it. */
+  /** {@return the body length in bytes without copying it} */
   public int bodyLength() {
     return body.length;
   }
 
-  /** Returns the request's content type, if it had one. */
+  /** {@return the request's content type, if it had one} */
   public Optional<String> contentType() {
     return Optional.ofNullable(contentType);
   }
 
-  /** Returns how the signature was checked before enqueueing. */
+  /** {@return how the signature was checked before enqueueing} */
   public Verification verification() {
     return verification;
   }
 
-  /** Returns a builder that starts with this webhook's values. */
+  /** {@return a builder that starts with this webhook's values} */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.deliveryId = deliveryId;

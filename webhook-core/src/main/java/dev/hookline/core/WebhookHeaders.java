@@ -61,12 +61,12 @@ public final class WebhookHeaders {
     this.entries = entries;
   }
 
-  /** Returns the empty header set. */
+  /** {@return the empty header set} */
   public static WebhookHeaders empty() {
     return EMPTY;
   }
 
-  /** Returns a new builder. */
+  /** {@return a new builder} */
   public static Builder builder() {
     return new Builder();
   }
@@ -106,36 +106,40 @@ public final class WebhookHeaders {
     return entry == null ? List.of() : entry.values;
   }
 
-  /** Returns whether the named header is present, ignoring case. */
+  /**
+   * {@return whether the named header is present, ignoring case}
+   *
+   * @param name the header name, in any case
+   */
   public boolean contains(String name) {
     return entries.containsKey(lower(name));
   }
 
-  /** Returns the header names as first spelled, in arrival order. */
+  /** {@return the header names as first spelled, in arrival order} */
   public List<String> names() {
     List<String> names = new ArrayList<>(entries.size());
     entries.values().forEach(e -> names.add(e.name));
     return Collections.unmodifiableList(names);
   }
 
-  /** Returns the headers as an ordered map of names (as first spelled) to their values. */
+  /** {@return the headers as an ordered map of names (as first spelled) to their values} */
   public Map<String, List<String>> asMap() {
     Map<String, List<String>> map = new LinkedHashMap<>();
     entries.values().forEach(e -> map.put(e.name, e.values));
     return Collections.unmodifiableMap(map);
   }
 
-  /** Returns the number of distinct header names. */
+  /** {@return the number of distinct header names} */
   public int size() {
     return entries.size();
   }
 
-  /** Returns whether there are no headers. */
+  /** {@return whether there are no headers} */
   public boolean isEmpty() {
     return entries.isEmpty();
   }
 
-  /** Returns a builder that starts with these headers. */
+  /** {@return a builder that starts with these headers} */
   public Builder toBuilder() {
     Builder builder = builder();
     entries.values().forEach(e -> e.values.forEach(v -> builder.add(e.name, v)));
@@ -275,7 +279,7 @@ public final class WebhookHeaders {
       return this;
     }
 
-    /** Returns the immutable header set. */
+    /** {@return the immutable header set} */
     public WebhookHeaders build() {
       if (values.isEmpty()) {
         return EMPTY;

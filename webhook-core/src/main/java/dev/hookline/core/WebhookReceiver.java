@@ -131,7 +131,7 @@ public final class WebhookReceiver {
     this.droppedHeaders = droppedHeaders;
   }
 
-  /** Returns a new builder. */
+  /** {@return a new builder} */
   public static Builder builder() {
     return new Builder();
   }
@@ -213,17 +213,17 @@ public final class WebhookReceiver {
     return Optional.ofNullable(sources.get(Objects.requireNonNull(name, "name")));
   }
 
-  /** Returns the configured sources in the order they were added. */
+  /** {@return the configured sources in the order they were added} */
   public List<WebhookSource> sources() {
     return List.copyOf(sources.values());
   }
 
-  /** Returns the status answered for an accepted webhook: 202 unless configured. */
+  /** {@return the status answered for an accepted webhook: 202 unless configured} */
   public int acceptedStatus() {
     return acceptedStatus;
   }
 
-  /** Returns the header names never kept on a webhook, in any case. */
+  /** {@return the header names never kept on a webhook, in any case} */
   public Set<String> droppedHeaders() {
     return droppedHeaders;
   }

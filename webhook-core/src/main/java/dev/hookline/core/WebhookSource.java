@@ -66,37 +66,37 @@ public final class WebhookSource {
     this.handshake = b.handshake;
   }
 
-  /** Returns a new builder. */
+  /** {@return a new builder} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Returns the source's name: URL-safe, {@code [A-Za-z0-9._-]+}. */
+  /** {@return the source's name: URL-safe, {@code [A-Za-z0-9._-]+}} */
   public String name() {
     return name;
   }
 
-  /** Returns the verifier that checks this source's signatures. */
+  /** {@return the verifier that checks this source's signatures} */
   public SignatureVerifier verifier() {
     return verifier;
   }
 
-  /** Returns the largest accepted body in bytes; a larger one gets 413. */
+  /** {@return the largest accepted body in bytes; a larger one gets 413} */
   public int maxBodyBytes() {
     return maxBodyBytes;
   }
 
-  /** Returns the allowed content type patterns, lower case; a request with another type gets 415. */
+  /** {@return the allowed content type patterns, lower case; a request with another type gets 415} */
   public List<String> contentTypes() {
     return contentTypes;
   }
 
-  /** Returns how long the sink may take to store a webhook before the receiver answers 503. */
+  /** {@return how long the sink may take to store a webhook before the receiver answers 503} */
   public Duration enqueueBudget() {
     return enqueueBudget;
   }
 
-  /** Returns the rule used when the verifier supplies no delivery id, if one is set. */
+  /** {@return the rule used when the verifier supplies no delivery id, if one is set} */
   public Optional<DeliveryIdRule> deliveryIdRule() {
     return Optional.ofNullable(deliveryIdRule);
   }
@@ -121,7 +121,7 @@ public final class WebhookSource {
     return false;
   }
 
-  /** Returns a builder that starts with this source's values. */
+  /** {@return a builder that starts with this source's values} */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.name = name;

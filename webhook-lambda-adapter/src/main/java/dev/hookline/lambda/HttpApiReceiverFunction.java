@@ -132,12 +132,12 @@ public class HttpApiReceiverFunction implements RequestHandler<APIGatewayV2HTTPE
         .build();
   }
 
-  /** Returns the receiver this function calls. */
+  /** {@return the receiver this function calls} */
   public WebhookReceiver receiver() {
     return bridge.receiver();
   }
 
-  /** Returns the time kept back from each invocation's remaining time. */
+  /** {@return the time kept back from each invocation's remaining time} */
   public Duration budgetMargin() {
     return bridge.budgetMargin();
   }

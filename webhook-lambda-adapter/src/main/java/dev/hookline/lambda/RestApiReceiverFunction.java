@@ -97,12 +97,12 @@ public class RestApiReceiverFunction
         .withIsBase64Encoded(false);
   }
 
-  /** Returns the receiver this function calls. */
+  /** {@return the receiver this function calls} */
   public WebhookReceiver receiver() {
     return bridge.receiver();
   }
 
-  /** Returns the time kept back from each invocation's remaining time. */
+  /** {@return the time kept back from each invocation's remaining time} */
   public Duration budgetMargin() {
     return bridge.budgetMargin();
   }

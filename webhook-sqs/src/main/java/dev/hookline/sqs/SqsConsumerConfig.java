@@ -56,12 +56,12 @@ public final class SqsConsumerConfig {
     this.listener = b.listener;
   }
 
-  /** Returns a new builder with the defaults. */
+  /** {@return a new builder with the defaults} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Returns a builder that starts with this config's values. */
+  /** {@return a builder that starts with this config's values} */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.queueUrl = queueUrl;
@@ -78,62 +78,62 @@ public final class SqsConsumerConfig {
     return b;
   }
 
-  /** Returns the URL of the queue to consume. */
+  /** {@return the URL of the queue to consume} */
   public String queueUrl() {
     return queueUrl;
   }
 
-  /** Returns the URL of the dead-letter queue that failed and poison messages are sent to. */
+  /** {@return the URL of the dead-letter queue that failed and poison messages are sent to} */
   public String deadLetterQueueUrl() {
     return deadLetterQueueUrl;
   }
 
-  /** Returns whether the queue is a FIFO queue (its URL ends in {@code .fifo}). */
+  /** {@return whether the queue is a FIFO queue (its URL ends in {@code .fifo})} */
   public boolean fifo() {
     return SqsMessages.isFifo(queueUrl);
   }
 
-  /** Returns the most messages held at once (received and not yet finished). */
+  /** {@return the most messages held at once (received and not yet finished)} */
   public int maxInFlight() {
     return maxInFlight;
   }
 
-  /** Returns the number of threads that receive from the queue. */
+  /** {@return the number of threads that receive from the queue} */
   public int pollers() {
     return pollers;
   }
 
-  /** Returns the long-poll wait of each receive. */
+  /** {@return the long-poll wait of each receive} */
   public Duration waitTime() {
     return waitTime;
   }
 
-  /** Returns the visibility timeout requested on receive, and by which the heartbeat extends a lease. */
+  /** {@return the visibility timeout requested on receive, and by which the heartbeat extends a lease} */
   public Duration visibilityTimeout() {
     return visibilityTimeout;
   }
 
-  /** Returns how often leases of messages still being handled are checked and extended. */
+  /** {@return how often leases of messages still being handled are checked and extended} */
   public Duration heartbeatInterval() {
     return heartbeatInterval;
   }
 
-  /** Returns how long, from receipt, a message's lease is extended at most. */
+  /** {@return how long, from receipt, a message's lease is extended at most} */
   public Duration maxProcessingTime() {
     return maxProcessingTime;
   }
 
-  /** Returns how long {@code close()} waits for messages being handled before releasing them. */
+  /** {@return how long {@code close()} waits for messages being handled before releasing them} */
   public Duration shutdownTimeout() {
     return shutdownTimeout;
   }
 
-  /** Returns how long a delete or visibility change waits for others to share its batch call. */
+  /** {@return how long a delete or visibility change waits for others to share its batch call} */
   public Duration batchLinger() {
     return batchLinger;
   }
 
-  /** Returns the listener told about lost leases. */
+  /** {@return the listener told about lost leases} */
   public PipelineListener listener() {
     return listener;
   }

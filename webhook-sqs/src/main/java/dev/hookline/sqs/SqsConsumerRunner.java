@@ -151,17 +151,17 @@ public final class SqsConsumerRunner implements AutoCloseable {
     this.receiveBatch = Math.min(SqsMessages.MAX_BATCH_ENTRIES, config.maxInFlight());
   }
 
-  /** Returns a new builder. */
+  /** {@return a new builder} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Returns the configuration. */
+  /** {@return the configuration} */
   public SqsConsumerConfig config() {
     return config;
   }
 
-  /** Returns whether the runner has been started and not yet closed. */
+  /** {@return whether the runner has been started and not yet closed} */
   public boolean isRunning() {
     return state.get() == State.RUNNING;
   }

@@ -192,22 +192,22 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
     this.listener = PipelineListener.safe(b.listener);
   }
 
-  /** Returns a new builder. */
+  /** {@return a new builder} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Returns the queue URL messages are sent to. */
+  /** {@return the queue URL messages are sent to} */
   public String queueUrl() {
     return queueUrl;
   }
 
-  /** Returns whether the queue is a FIFO queue (its URL ends in {@code .fifo}). */
+  /** {@return whether the queue is a FIFO queue (its URL ends in {@code .fifo})} */
   public boolean fifo() {
     return fifo;
   }
 
-  /** Returns how many stores are pending: accepted by {@link #store} and not yet completed. */
+  /** {@return how many stores are pending: accepted by {@link #store} and not yet completed} */
   public int pending() {
     return pending.get();
   }

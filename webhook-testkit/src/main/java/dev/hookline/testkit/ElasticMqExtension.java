@@ -50,17 +50,17 @@ public final class ElasticMqExtension implements BeforeAllCallback {
     return s;
   }
 
-  /** Returns the running server. */
+  /** {@return the running server} */
   public EmbeddedSqs server() {
     return shared().server;
   }
 
-  /** Returns a shared async client pointed at the server; do not close it. */
+  /** {@return a shared async client pointed at the server; do not close it} */
   public SqsAsyncClient asyncClient() {
     return shared().async;
   }
 
-  /** Returns a shared sync client pointed at the server; do not close it. */
+  /** {@return a shared sync client pointed at the server; do not close it} */
   public SqsClient syncClient() {
     return shared().sync;
   }

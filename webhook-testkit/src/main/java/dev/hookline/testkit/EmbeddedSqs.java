@@ -56,12 +56,12 @@ public final class EmbeddedSqs implements AutoCloseable {
     return new EmbeddedSqs(server, bound);
   }
 
-  /** Returns the endpoint to point SDK clients at, for example {@code http://127.0.0.1:41234}. */
+  /** {@return the endpoint to point SDK clients at, for example {@code http://127.0.0.1:41234}} */
   public URI endpoint() {
     return endpoint;
   }
 
-  /** Returns the port the server listens on. */
+  /** {@return the port the server listens on} */
   public int port() {
     return endpoint.getPort();
   }
@@ -133,7 +133,7 @@ public final class EmbeddedSqs implements AutoCloseable {
         .build();
   }
 
-  /** Returns static dummy credentials; ElasticMQ accepts any. */
+  /** {@return static dummy credentials; ElasticMQ accepts any} */
   public static StaticCredentialsProvider credentials() {
     return StaticCredentialsProvider.create(AwsBasicCredentials.create("hookline", "hookline"));
   }

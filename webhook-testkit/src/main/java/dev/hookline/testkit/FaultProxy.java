@@ -152,7 +152,7 @@ public final class FaultProxy implements AutoCloseable {
     return proxy;
   }
 
-  /** Returns the endpoint to point clients at, for example {@code http://127.0.0.1:41234}. */
+  /** {@return the endpoint to point clients at, for example {@code http://127.0.0.1:41234}} */
   public URI endpoint() {
     return endpoint;
   }
@@ -225,7 +225,7 @@ public final class FaultProxy implements AutoCloseable {
     return count == null ? 0 : count.get();
   }
 
-  /** Returns how many requests arrived, for every action. */
+  /** {@return how many requests arrived, for every action} */
   public int totalRequests() {
     return counts.values().stream().mapToInt(AtomicInteger::get).sum();
   }

@@ -107,7 +107,7 @@ public final class WebhookHttpServer implements AutoCloseable {
     this.shutdownTimeout = b.shutdownTimeout;
   }
 
-  /** Returns a new builder. */
+  /** {@return a new builder} */
   public static Builder builder() {
     return new Builder();
   }
@@ -180,7 +180,7 @@ public final class WebhookHttpServer implements AutoCloseable {
     return address().getPort();
   }
 
-  /** Returns the path prefix, for example {@code /webhooks/}. */
+  /** {@return the path prefix, for example {@code /webhooks/}} */
   public String pathPrefix() {
     return pathPrefix;
   }

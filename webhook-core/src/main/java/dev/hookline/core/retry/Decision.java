@@ -14,17 +14,17 @@ import java.util.Objects;
  */
 public sealed interface Decision permits Decision.Ack, Decision.Retry, Decision.DeadLetter {
 
-  /** Returns whether this is an {@link Ack}. */
+  /** {@return whether this is an {@link Ack}} */
   default boolean isAck() {
     return this instanceof Ack;
   }
 
-  /** Returns whether this is a {@link Retry}. */
+  /** {@return whether this is a {@link Retry}} */
   default boolean isRetry() {
     return this instanceof Retry;
   }
 
-  /** Returns whether this is a {@link DeadLetter}. */
+  /** {@return whether this is a {@link DeadLetter}} */
   default boolean isDeadLetter() {
     return this instanceof DeadLetter;
   }

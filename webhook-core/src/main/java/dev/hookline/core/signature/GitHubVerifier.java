@@ -43,7 +43,7 @@ public final class GitHubVerifier implements SignatureVerifier {
     this.family = family;
   }
 
-  /** Returns a new builder. */
+  /** {@return a new builder} */
   public static Builder builder() {
     return new Builder();
   }

@@ -58,7 +58,7 @@ public final class HmacVerifier extends TimestampedVerifier {
       this.jcaName = jcaName;
     }
 
-    /** Returns the JCA name, for example {@code HmacSHA256}. */
+    /** {@return the JCA name, for example {@code HmacSHA256}} */
     public String jcaName() {
       return jcaName;
     }
@@ -93,7 +93,7 @@ public final class HmacVerifier extends TimestampedVerifier {
             .collect(Collectors.toUnmodifiableList());
   }
 
-  /** Returns a new builder. */
+  /** {@return a new builder} */
   public static Builder builder() {
     return new Builder();
   }

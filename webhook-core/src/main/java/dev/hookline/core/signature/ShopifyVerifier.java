@@ -40,7 +40,7 @@ public final class ShopifyVerifier implements SignatureVerifier {
     this.family = family;
   }
 
-  /** Returns a new builder. */
+  /** {@return a new builder} */
   public static Builder builder() {
     return new Builder();
   }

@@ -43,7 +43,7 @@ public final class SlackVerifier extends TimestampedVerifier {
     this.family = family;
   }
 
-  /** Returns a new builder. */
+  /** {@return a new builder} */
   public static Builder builder() {
     return new Builder();
   }

@@ -66,7 +66,7 @@ public final class StandardWebhooksVerifier extends TimestampedVerifier {
     this.publicKeys = publicKeys;
   }
 
-  /** Returns a new builder. */
+  /** {@return a new builder} */
   public static Builder builder() {
     return new Builder();
   }

@@ -36,7 +36,7 @@ public final class StripeVerifier extends TimestampedVerifier {
     this.family = family;
   }
 
-  /** Returns a new builder. */
+  /** {@return a new builder} */
   public static Builder builder() {
     return new Builder();
   }

@@ -179,42 +179,42 @@ public final class ApiGatewayDirectIntegration {
     return b;
   }
 
-  /** Returns the REST API's name, by which {@link #provision(ApiGatewayClient)} finds it. */
+  /** {@return the REST API's name, by which {@link #provision(ApiGatewayClient)} finds it} */
   public String apiName() {
     return apiName;
   }
 
-  /** Returns the stage name (default {@code prod}). */
+  /** {@return the stage name (default {@code prod})} */
   public String stageName() {
     return stageName;
   }
 
-  /** Returns the region of the API and the queue. */
+  /** {@return the region of the API and the queue} */
   public Region region() {
     return region;
   }
 
-  /** Returns the queue owner's account id. */
+  /** {@return the queue owner's account id} */
   public String accountId() {
     return accountId;
   }
 
-  /** Returns the queue's name. */
+  /** {@return the queue's name} */
   public String queueName() {
     return queueName;
   }
 
-  /** Returns whether the queue is a FIFO queue (its name ends in {@code .fifo}). */
+  /** {@return whether the queue is a FIFO queue (its name ends in {@code .fifo})} */
   public boolean fifo() {
     return queueName.endsWith(".fifo");
   }
 
-  /** Returns the ARN of the role API Gateway assumes to call SQS. */
+  /** {@return the ARN of the role API Gateway assumes to call SQS} */
   public String roleArn() {
     return roleArn;
   }
 
-  /** Returns the signature schemes whose headers are carried, in lower case. */
+  /** {@return the signature schemes whose headers are carried, in lower case} */
   public List<String> schemes() {
     return schemes;
   }
@@ -228,12 +228,12 @@ public final class ApiGatewayDirectIntegration {
     return headers;
   }
 
-  /** Returns the header whose value becomes {@code hookline-delivery-id}, if one is configured. */
+  /** {@return the header whose value becomes {@code hookline-delivery-id}, if one is configured} */
   public Optional<String> deliveryIdHeader() {
     return Optional.ofNullable(deliveryIdHeader);
   }
 
-  /** Returns the content types that have a mapping template; others get 415 from API Gateway. */
+  /** {@return the content types that have a mapping template; others get 415 from API Gateway} */
   public List<String> contentTypes() {
     return contentTypes;
   }

@@ -24,7 +24,16 @@ public record DeadLetterFilter(
     Optional<Instant> failedUntil,
     Set<String> deliveryIds) {
 
-  /** Copies the set and checks that no component is null. */
+  /**
+   * Copies the set and checks that no component is null.
+   *
+   * @param source the webhook source to match, if any
+   * @param reason the failure reason to match, if any (for example {@code handler_failed} or
+   *     {@link DeadLetterInfo#REASON_MAX_RECEIVE_COUNT})
+   * @param failedSince match messages whose last failure is at or after this instant, if set
+   * @param failedUntil match messages whose last failure is before this instant, if set
+   * @param deliveryIds match only these delivery ids, if not empty
+   */
   public DeadLetterFilter {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(reason, "reason");

@@ -52,7 +52,22 @@ public record DeadLetterInfo(
   /** The message attribute holding the message id in the source queue. */
   public static final String ATTR_ORIGINAL_MESSAGE_ID = "hookline-original-message-id";
 
-  /** Checks that no component is null. */
+  /**
+   * Checks that no component is null.
+   *
+   * @param messageId the DLQ message id
+   * @param reason the failure reason ({@link FailureReport#ATTR_REASON}), or {@link #REASON_MAX_RECEIVE_COUNT}
+   * @param errorType the failing exception's class name, if recorded
+   * @param errorMessage the failing exception's message, if recorded
+   * @param attempts how many attempts were made, if recorded
+   * @param firstReceivedAt when the message was first received, if recorded
+   * @param lastFailedAt when the last attempt failed, if recorded
+   * @param source the webhook source, if the message carries one
+   * @param deliveryId the delivery id, if the message carries one
+   * @param originalMessageId the message id in the source queue, if recorded
+   * @param sentAt when the message was sent to the DLQ, if SQS reported it
+   * @param bodyLength the body's length in characters
+   */
   public DeadLetterInfo {
     Objects.requireNonNull(messageId, "messageId");
     Objects.requireNonNull(reason, "reason");

@@ -84,27 +84,27 @@ public final class DlqAlarm {
     return b;
   }
 
-  /** Returns the dead-letter queue's name. */
+  /** {@return the dead-letter queue's name} */
   public String queueName() {
     return queueName;
   }
 
-  /** Returns the alarm's name (default {@code <queueName>-not-empty}). */
+  /** {@return the alarm's name (default {@code <queueName>-not-empty})} */
   public String alarmName() {
     return alarmName;
   }
 
-  /** Returns the metric period (default one minute). */
+  /** {@return the metric period (default one minute)} */
   public Duration period() {
     return period;
   }
 
-  /** Returns how many periods in a row must breach before the alarm fires (default 1). */
+  /** {@return how many periods in a row must breach before the alarm fires (default 1)} */
   public int evaluationPeriods() {
     return evaluationPeriods;
   }
 
-  /** Returns the action (for example an SNS topic) notified when the alarm fires, if any. */
+  /** {@return the action (for example an SNS topic) notified when the alarm fires, if any} */
   public Optional<String> actionArn() {
     return Optional.ofNullable(actionArn);
   }

@@ -52,17 +52,17 @@ public final class DlqInspector {
     return new Builder();
   }
 
-  /** Returns the dead-letter queue's URL. */
+  /** {@return the dead-letter queue's URL} */
   public String dlqUrl() {
     return dlqUrl;
   }
 
-  /** Returns the most messages one listing reads (default 1000). */
+  /** {@return the most messages one listing reads (default 1000)} */
   public int maxMessages() {
     return maxMessages;
   }
 
-  /** Returns how long received messages stay hidden before they are released (default 30 s). */
+  /** {@return how long received messages stay hidden before they are released (default 30 s)} */
   public Duration peekVisibility() {
     return peekVisibility;
   }
@@ -115,7 +115,13 @@ public final class DlqInspector {
    */
   public record Summary(int total, Map<String, Integer> byReason, Map<String, Integer> bySource) {
 
-    /** Copies the maps. */
+    /**
+     * Copies the maps.
+     *
+     * @param total how many messages were listed
+     * @param byReason count per failure reason, sorted by reason
+     * @param bySource count per source ({@code "unknown"} for messages without one), sorted by source
+     */
     public Summary {
       byReason = Collections.unmodifiableMap(new TreeMap<>(byReason));
       bySource = Collections.unmodifiableMap(new TreeMap<>(bySource));

@@ -343,7 +343,13 @@ public final class DlqRedriver {
    */
   public record RedriveReport(int moved, int skipped, List<String> failedMessageIds) {
 
-    /** Copies the list. */
+    /**
+     * Copies the list.
+     *
+     * @param moved messages sent to the target and deleted from the DLQ
+     * @param skipped messages that did not match the filter, left in the DLQ
+     * @param failedMessageIds DLQ message ids not moved, or sent but not deleted (then in both queues)
+     */
     public RedriveReport {
       failedMessageIds = List.copyOf(failedMessageIds);
     }

@@ -40,47 +40,47 @@ public final class ProvisionResult {
     this.alarmName = alarmName;
   }
 
-  /** Returns the main queue's URL. */
+  /** {@return the main queue's URL} */
   public String queueUrl() {
     return queueUrl;
   }
 
-  /** Returns the main queue's ARN. */
+  /** {@return the main queue's ARN} */
   public String queueArn() {
     return queueArn;
   }
 
-  /** Returns the dead-letter queue's URL. */
+  /** {@return the dead-letter queue's URL} */
   public String dlqUrl() {
     return dlqUrl;
   }
 
-  /** Returns the dead-letter queue's ARN. */
+  /** {@return the dead-letter queue's ARN} */
   public String dlqArn() {
     return dlqArn;
   }
 
-  /** Returns the names of the queues this run created (empty when both existed). */
+  /** {@return the names of the queues this run created (empty when both existed)} */
   public List<String> created() {
     return created;
   }
 
-  /** Returns the attributes of existing queues that differed from the expected values, before any update. */
+  /** {@return the attributes of existing queues that differed from the expected values, before any update} */
   public List<AttributeDrift> drift() {
     return drift;
   }
 
-  /** Returns whether any drift was found. */
+  /** {@return whether any drift was found} */
   public boolean hasDrift() {
     return !drift.isEmpty();
   }
 
-  /** Returns whether drifted attributes were updated (only with {@code updateOnDrift(true)}). */
+  /** {@return whether drifted attributes were updated (only with {@code updateOnDrift(true)})} */
   public boolean updated() {
     return updated;
   }
 
-  /** Returns the name of the DLQ alarm this run created or updated, if the provisioner has one. */
+  /** {@return the name of the DLQ alarm this run created or updated, if the provisioner has one} */
   public Optional<String> alarmName() {
     return Optional.ofNullable(alarmName);
   }

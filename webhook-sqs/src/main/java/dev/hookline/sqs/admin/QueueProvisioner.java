@@ -100,37 +100,37 @@ public final class QueueProvisioner {
     this.dlqAlarm = dlqAlarm;
   }
 
-  /** Returns a new builder. */
+  /** {@return a new builder} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Returns the main queue's name. */
+  /** {@return the main queue's name} */
   public String queueName() {
     return queueName;
   }
 
-  /** Returns the dead-letter queue's name. */
+  /** {@return the dead-letter queue's name} */
   public String dlqName() {
     return dlqName;
   }
 
-  /** Returns whether the pair is FIFO. */
+  /** {@return whether the pair is FIFO} */
   public boolean fifo() {
     return fifo;
   }
 
-  /** Returns the redrive policy's maximum receive count. */
+  /** {@return the redrive policy's maximum receive count} */
   public int maxReceiveCount() {
     return maxReceiveCount;
   }
 
-  /** Returns whether drifted attributes are updated. */
+  /** {@return whether drifted attributes are updated} */
   public boolean updateOnDrift() {
     return updateOnDrift;
   }
 
-  /** Returns the alarm put on the dead-letter queue, if one was asked for. */
+  /** {@return the alarm put on the dead-letter queue, if one was asked for} */
   public Optional<DlqAlarm> dlqAlarm() {
     return Optional.ofNullable(dlqAlarm);
   }
