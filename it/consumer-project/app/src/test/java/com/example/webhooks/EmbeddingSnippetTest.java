@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hookline.core.Webhook;
 import dev.hookline.core.WebhookReceiver;
-import dev.hookline.core.WebhookSource;
 import dev.hookline.core.http.WebhookHttpServer;
 import dev.hookline.core.retry.WebhookProcessor;
-import dev.hookline.core.signature.GitHubVerifier;
+import dev.hookline.core.signature.Providers;
 import dev.hookline.sqs.SqsConsumerConfig;
 import dev.hookline.sqs.SqsConsumerRunner;
 import dev.hookline.sqs.SqsEnqueuer;
@@ -50,10 +49,7 @@ class EmbeddingSnippetTest {
       // --- README snippet start ---
       SqsEnqueuer enqueuer = SqsEnqueuer.builder().client(sqs).queueUrl(queueUrl).build();
       WebhookReceiver receiver = WebhookReceiver.builder()
-          .addSource(WebhookSource.builder()
-              .name("github")
-              .verifier(GitHubVerifier.builder().addSecret(secret).build())
-              .build())
+          .addSource(Providers.get("github").source("github", secret).build()) // or any provider below
           .sink(enqueuer) // 202 only after SQS has the webhook
           .build();
       WebhookHttpServer http = WebhookHttpServer.builder().receiver(receiver).port(port).build().start();
