@@ -215,13 +215,13 @@ public final class SnsVerifier implements SignatureVerifier {
     return JsonBody.optionalText(body, "MessageId");
   }
 
-  /** Returns {@code sns}. */
   /** Returns the SNS message type and message id headers: everything else SNS signs is in the body. */
   @Override
   public List<String> headerNames() {
     return HEADER_NAMES;
   }
 
+  /** Returns {@code sns}. */
   @Override
   public String scheme() {
     return "sns";
