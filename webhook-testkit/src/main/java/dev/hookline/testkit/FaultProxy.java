@@ -43,7 +43,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A small HTTP/1.1 proxy in front of an SQS endpoint (ElasticMQ in tests) that tests program to fail requests.
+ * A small HTTP/1.1 proxy in front of an AWS JSON-protocol endpoint (ElasticMQ or dynalite in tests) that tests
+ * program to fail requests.
  *
  * <p>Point an SDK client at {@link #endpoint()} instead of the server. Requests that no rule matches are forwarded
  * unchanged (method, path, headers and body bytes) and the answer is relayed unchanged. Rules apply to the next
@@ -392,6 +393,15 @@ public final class FaultProxy implements AutoCloseable {
           return false;
         case RESPOND:
           response = errorResponse(fault);
+          break;
+        case REPLY:
+          response =
+              new Response(
+                  200,
+                  Map.of(
+                      "Content-Type", List.of("application/x-amz-json-1.0"),
+                      "x-amzn-RequestId", List.of("faultproxy-" + UUID.randomUUID())),
+                  bytes(fault.body));
           break;
         case DELAY:
           if (!pause(fault.delay)) {
