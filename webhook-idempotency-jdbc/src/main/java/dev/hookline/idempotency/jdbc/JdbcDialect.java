@@ -19,7 +19,12 @@ public enum JdbcDialect {
     String claimSql(String table) {
       return "INSERT INTO " + table + " (id, status, holder, expires_at) VALUES (?, ?, ?, ?)"
           + " ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, holder = EXCLUDED.holder,"
-          + " expires_at = EXCLUDED.expires_at WHERE " + table + ".expires_at <= ?";
+          + " expires_at = EXCLUDED.expires_at WHERE " + table + ".expires_at <= ? RETURNING holder";
+    }
+
+    @Override
+    boolean claimReturnsHolder() {
+      return true;
     }
 
     @Override
@@ -99,6 +104,14 @@ public enum JdbcDialect {
    * otherwise leaves it as it is. Bound by {@link #bindClaim}.
    */
   abstract String claimSql(String table);
+
+  /**
+   * Whether {@link #claimSql} is a query returning the row's holder when it inserted or took over the row (one round
+   * trip when the claim is won); otherwise the store reads the row back.
+   */
+  boolean claimReturnsHolder() {
+    return false;
+  }
 
   /** Binds {@link #claimSql}'s parameters. */
   abstract void bindClaim(PreparedStatement s, String id, String holder, long expiresAt, long now)

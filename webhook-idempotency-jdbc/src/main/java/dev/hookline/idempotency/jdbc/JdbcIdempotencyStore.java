@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * {@code expires_at} (epoch milliseconds, from the store's {@link Builder#clock clock}).
  *
  * <ul>
- *   <li><b>claim</b> — one upsert that inserts the row or takes over an expired one and otherwise changes nothing,
- *       then a read of the row: it is this claim's when it carries this claim's holder token.
+ *   <li><b>claim</b> — one upsert that inserts the row or takes over an expired one and otherwise changes nothing;
+ *       the row is this claim's when it carries this claim's holder token (PostgreSQL returns it from the upsert,
+ *       MySQL and MariaDB read it back), and when it is another's, the read tells done from in progress.
  *   <li><b>complete</b> — {@code UPDATE … WHERE id = ? AND holder = ? AND status = 'IN_PROGRESS'}, setting the
  *       retention expiry.
  *   <li><b>release</b> — {@code DELETE} on the same condition.
@@ -167,11 +168,21 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
           for (int round = 0; round < CLAIM_ROUNDS; round++) {
             Instant now = clock.instant();
             Instant expiresAt = now.plus(ttl);
+            boolean won = false;
             try (PreparedStatement s = c.prepareStatement(d.claimSql(table))) {
               d.bindClaim(s, id, holder, expiresAt.toEpochMilli(), now.toEpochMilli());
-              s.executeUpdate();
+              if (d.claimReturnsHolder()) {
+                try (ResultSet r = s.executeQuery()) {
+                  won = r.next() && holder.equals(r.getString(1));
+                }
+              } else {
+                s.executeUpdate();
+              }
             }
             commit(c);
+            if (won) {
+              return new Claim.Acquired(id, holder, expiresAt);
+            }
             Optional<Row> row = read(c, id);
             if (row.isEmpty() || !row.get().expiresAt.isAfter(now)) {
               continue; // released, cleaned up or lapsed meanwhile: claim again

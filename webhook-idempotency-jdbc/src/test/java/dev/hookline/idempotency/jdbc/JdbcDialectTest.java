@@ -32,7 +32,7 @@ class JdbcDialectTest {
 
   @Test
   void postgresqlStatements() {
-    assertThat(JdbcDialect.POSTGRESQL.claimSql("t")).contains("ON CONFLICT (id) DO UPDATE").endsWith("WHERE t.expires_at <= ?");
+    assertThat(JdbcDialect.POSTGRESQL.claimSql("t")).contains("ON CONFLICT (id) DO UPDATE").endsWith("WHERE t.expires_at <= ? RETURNING holder");
     assertThat(JdbcDialect.POSTGRESQL.createTableSql("s.t")).contains("CREATE INDEX IF NOT EXISTS t_expires_at ON s.t");
   }
 
