@@ -226,6 +226,15 @@ public final class FaultProxy implements AutoCloseable {
     return count == null ? 0 : count.get();
   }
 
+  /**
+   * Returns every action that arrived at least once, without its prefix ({@code PutItem}, {@code SendMessage}).
+   *
+   * @return the actions, sorted
+   */
+  public java.util.SortedSet<String> actions() {
+    return new java.util.TreeSet<>(counts.keySet());
+  }
+
   /** Returns how many requests arrived, for every action. */
   public int totalRequests() {
     return counts.values().stream().mapToInt(AtomicInteger::get).sum();

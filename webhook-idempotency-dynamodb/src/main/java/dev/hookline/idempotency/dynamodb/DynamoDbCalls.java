@@ -44,6 +44,11 @@ final class DynamoDbCalls {
    * @throws HooklineException otherwise: {@code retryable()} unless the table is missing or the request was refused
    */
   <T> T call(String operation, Supplier<CompletableFuture<T>> call) {
+    return call(operation, call, budget);
+  }
+
+  /** As {@link #call(String, Supplier)}, within another budget. */
+  <T> T call(String operation, Supplier<CompletableFuture<T>> call, Duration budget) {
     long deadline = System.nanoTime() + budget.toNanos();
     int attempt = 0;
     while (true) {

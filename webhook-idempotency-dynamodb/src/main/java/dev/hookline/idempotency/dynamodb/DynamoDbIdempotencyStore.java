@@ -84,6 +84,9 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
 
   private static final String NOW = ":now";
 
+  /** The least time {@link #start()} allows its check, retries included. */
+  private static final Duration START_BUDGET = Duration.ofSeconds(10);
+
   private final DynamoDbAsyncClient client;
   private final String tableName;
   private final Duration retention;
@@ -122,12 +125,14 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
    * a wrong table name fails the deploy instead of the first webhook.
    *
    * @throws HooklineException naming the table and the region when it does not exist, or when it cannot be checked
-   *     within the retry budget
+   *     within the retry budget (at least 10 seconds here: a new client's first call sets up its connections)
    * @throws IllegalStateException when the table's key is not {@code id} of type string
    */
   public void start() {
     TableDescription table =
-        calls.call("DescribeTable", () -> client.describeTable(b -> b.tableName(tableName))).table();
+        calls
+            .call("DescribeTable", () -> client.describeTable(b -> b.tableName(tableName)), startBudget())
+            .table();
     boolean keyOk =
         table.keySchema().size() == 1
             && table.keySchema().get(0).keyType() == KeyType.HASH
@@ -142,6 +147,11 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
               + table.keySchema().stream().map(KeySchemaElement::toString).toList());
     }
     log.info("DynamoDB idempotency table ready. table={} status={}", tableName, table.tableStatusAsString());
+  }
+
+  /** The first call of a new client also sets up its connection pool (and TLS): give it more than a claim gets. */
+  private Duration startBudget() {
+    return retryBudget.compareTo(START_BUDGET) > 0 ? retryBudget : START_BUDGET;
   }
 
   @Override
