@@ -42,6 +42,24 @@ public final class ConsumerProcess {
   private ConsumerProcess() {}
 
   /**
+   * Runs a store's start-up check, again after a failure, up to 6 times: a JVM started on a machine loaded with a
+   * whole build may need longer than one check's budget for its first call, as a restarted container would retry.
+   */
+  private static void startPatiently(Runnable start) {
+    for (int i = 1; ; i++) {
+      try {
+        start.run();
+        return;
+      } catch (RuntimeException e) {
+        if (i == 6) {
+          throw e;
+        }
+        System.out.println("store start-up check failed, trying again: " + e);
+      }
+    }
+  }
+
+  /**
    * Runs the consumer until standard input closes.
    *
    * @param args see the class description
@@ -61,7 +79,7 @@ public final class ConsumerProcess {
         DynamoDbAsyncClient client = EmbeddedDynamoDb.newAsyncClient(URI.create(args[5]));
         resource = client;
         DynamoDbIdempotencyStore s = DynamoDbIdempotencyStore.builder().client(client).tableName(args[6]).build();
-        s.start();
+        startPatiently(s::start);
         store = s;
       }
       case "jdbc" -> {
@@ -71,7 +89,7 @@ public final class ConsumerProcess {
         HikariDataSource pool = new HikariDataSource(config);
         resource = pool;
         JdbcIdempotencyStore s = JdbcIdempotencyStore.builder().dataSource(pool).tableName(args[6]).build();
-        s.start();
+        startPatiently(s::start);
         store = s;
       }
       default -> throw new IllegalArgumentException("store must be memory, dynamodb or jdbc, was " + kind);

@@ -38,7 +38,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
@@ -83,10 +82,12 @@ class FleetIntegrationTest {
   private static URI sqsEndpoint;
   private static SqsClient sqs;
 
-  @TempDir static Path logs;
+  /** Kept after the run (under target/), so a failure's consumer logs and output can be read. */
+  private static Path logs;
 
   @BeforeAll
-  static void startSqs() {
+  static void startSqs() throws IOException {
+    logs = Files.createDirectories(Paths.get("target", "fleet-logs", Long.toString(System.currentTimeMillis())));
     sqsServer = Jvm.start(SqsServerProcess.class, logs.resolve("sqs.out"), List.of());
     String port = sqsServer.awaitLine("port ", START).substring("port ".length()).trim();
     sqsEndpoint = URI.create("http://127.0.0.1:" + port);

@@ -51,6 +51,7 @@ final class DynamoDbCalls {
   <T> T call(String operation, Supplier<CompletableFuture<T>> call, Duration budget) {
     long deadline = System.nanoTime() + budget.toNanos();
     int attempt = 0;
+    Throwable first = null;
     while (true) {
       attempt++;
       Throwable failure;
@@ -76,8 +77,11 @@ final class DynamoDbCalls {
       }
       boolean retryable = retryable(failure);
       Duration wait = backoff.delay(attempt);
+      if (first == null) {
+        first = failure;
+      }
       if (!retryable || System.nanoTime() + wait.toNanos() >= deadline) {
-        throw new HooklineException(
+        HooklineException error = new HooklineException(
             "DynamoDB "
                 + operation
                 + " on table '"
@@ -87,9 +91,14 @@ final class DynamoDbCalls {
                 + " failed"
                 + (retryable ? " within its " + budget + " budget after " + attempt + " attempt(s)" : "")
                 + ": "
-                + failure,
+                + failure
+                + (first != failure && !first.toString().equals(failure.toString()) ? " (first: " + first + ")" : ""),
             failure,
             retryable);
+        if (first != failure) {
+          error.addSuppressed(first);
+        }
+        throw error;
       }
       try {
         TimeUnit.NANOSECONDS.sleep(wait.toNanos());
