@@ -30,7 +30,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * the repository root before the tests (CI's {@code .ci/run} does). The server is found by walking up from the
  * working directory to a {@code node_modules/dynalite}; the system property {@value #HOME_PROPERTY} names that
  * {@code node_modules} directory explicitly. It answers {@code CreateTable}, {@code DescribeTable} and the item calls
- * with conditions as DynamoDB does, but not {@code UpdateTimeToLive}.
+ * with conditions as DynamoDB does, but not {@code UpdateTimeToLive}. A client that dies mid-request does not take
+ * the server down.
  *
  * <p>The child stops when {@link #close()} closes its standard input (or when this JVM dies, which closes it too),
  * and is killed if it does not exit within a few seconds. Clients from {@link #newAsyncClient()} and
@@ -55,6 +56,12 @@ public final class EmbeddedDynamoDb implements AutoCloseable {
    */
   private static final String LAUNCHER =
       "const dynalite = require(process.argv[1]);\n"
+          // dynalite rethrows a request stream's error, so a client killed mid-request (the fleet test kills
+          // consumers with kill -9) would take the whole server down; such a request is simply gone.
+          + "process.on('uncaughtException', (e) => {\n"
+          + "  if (e && (e.code === 'ECONNRESET' || e.code === 'ECONNABORTED' || e.message === 'aborted')) return;\n"
+          + "  console.error(e); process.exit(1);\n"
+          + "});\n"
           + "const server = dynalite({createTableMs: 0, deleteTableMs: 0, updateTableMs: 0});\n"
           + "server.listen(0, '127.0.0.1', () => console.log('hookline-dynalite-port ' + server.address().port));\n"
           + "process.stdin.on('end', () => process.exit(0));\n"

@@ -36,6 +36,31 @@ class EmbeddedDynamoDbTest {
   }
 
   @Test
+  void aClientKilledMidRequestDoesNotTakeTheServerDown() throws Exception {
+    EmbeddedDynamoDb server = EmbeddedDynamoDb.start();
+    try {
+      for (int i = 0; i < 3; i++) {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.endpoint().getPort())) {
+          socket
+              .getOutputStream()
+              .write(
+                  ("POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: DynamoDB_20120810.ListTables\r\n"
+                          + "Content-Type: application/x-amz-json-1.0\r\nContent-Length: 1000\r\n\r\n{\"Lim")
+                      .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          socket.getOutputStream().flush();
+          Thread.sleep(50); // let the server start reading the body
+          socket.setSoLinger(true, 0); // then reset, as a process killed with kill -9 mid-request does
+        }
+      }
+      try (var client = server.newSyncClient()) {
+        assertThat(client.listTables().tableNames()).isEmpty();
+      }
+    } finally {
+      server.close();
+    }
+  }
+
+  @Test
   void aSecondServerIsIndependentAndStopsOnClose() {
     EmbeddedDynamoDb second = EmbeddedDynamoDb.start();
     ProcessHandle child = ProcessHandle.of(second.pid()).orElseThrow();
