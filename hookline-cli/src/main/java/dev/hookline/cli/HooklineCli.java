@@ -16,11 +16,13 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The {@code hookline} command: {@code dlq list}, {@code dlq redrive}, {@code queues ensure}, {@code send-test}, and
- * {@code generate-completion} (a bash/zsh completion script). {@code --version} prints the version of the jar.
+ * The {@code hookline} command: {@code dlq list}, {@code dlq redrive}, {@code queues ensure}, {@code idempotency
+ * ensure-table}, {@code send-test}, and {@code generate-completion} (a bash/zsh completion script). {@code --version}
+ * prints the version of the jar.
  *
  * <p>Exit codes: {@value #EXIT_OK} success, {@value #EXIT_FAILED} the operation failed (an AWS error, a rejected
  * test webhook, a redrive with failures), {@value #EXIT_USAGE} a usage error (picocli's default).
@@ -34,10 +36,13 @@ import software.amazon.awssdk.services.sqs.SqsClient;
     name = "hookline",
     mixinStandardHelpOptions = true,
     versionProvider = HooklineCli.ManifestVersion.class,
-    description = "Operate Hookline queues: inspect and redrive dead letters, provision queues, send test webhooks.",
+    description =
+        "Operate Hookline queues: inspect and redrive dead letters, provision queues and the idempotency table,"
+            + " send test webhooks.",
     subcommands = {
       DlqCommand.class,
       QueuesCommand.class,
+      IdempotencyCommand.class,
       SendTestCommand.class,
       AutoComplete.GenerateCompletion.class
     },
@@ -129,7 +134,8 @@ public final class HooklineCli implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: use dlq, queues or send-test");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "Missing command: use dlq, queues, idempotency or send-test");
   }
 
   /**
@@ -211,6 +217,20 @@ public final class HooklineCli implements Runnable {
    */
   CloudWatchClient cloudWatchClient(URI endpointOverride) {
     return build(CloudWatchClient.builder(), endpointOverride);
+  }
+
+  /**
+   * Builds a DynamoDB client in the region of the global options; the caller closes it.
+   *
+   * @param endpointOverride the DynamoDB endpoint, or null for AWS's
+   */
+  DynamoDbClient dynamoDbClient(URI endpointOverride) {
+    return build(DynamoDbClient.builder(), endpointOverride);
+  }
+
+  /** Returns the region the clients use, as the global options and the SDK's chain resolve it. */
+  Region region() {
+    return resolveRegion();
   }
 
   private <B extends AwsClientBuilder<B, C>, C> C build(B builder, URI endpointOverride) {

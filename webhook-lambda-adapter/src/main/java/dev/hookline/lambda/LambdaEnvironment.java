@@ -31,6 +31,7 @@ final class LambdaEnvironment {
   static final String BUDGET_MARGIN_MILLIS = "HOOKLINE_BUDGET_MARGIN_MILLIS";
   static final String HANDLER = "HOOKLINE_HANDLER";
   static final String MAX_ATTEMPTS = "HOOKLINE_MAX_ATTEMPTS";
+  static final String IDEMPOTENCY_TABLE = "HOOKLINE_IDEMPOTENCY_TABLE";
 
   private final Map<String, String> env;
 

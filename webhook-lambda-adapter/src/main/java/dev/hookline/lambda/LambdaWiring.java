@@ -5,15 +5,17 @@ import dev.hookline.core.WebhookReceiver;
 import dev.hookline.core.WebhookSource;
 import dev.hookline.core.retry.RetryPolicy;
 import dev.hookline.core.retry.WebhookProcessor;
+import dev.hookline.idempotency.dynamodb.DynamoDbIdempotencyStore;
 import dev.hookline.sqs.SqsEnqueuer;
 import java.lang.reflect.InvocationTargetException;
 import java.time.Duration;
 import java.util.function.Supplier;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
 /**
  * Builds the functions' parts from the environment, once per execution environment, in the INIT phase. The SQS
- * client built here uses the SDK's defaults (region and credentials from the Lambda environment, the async HTTP
+ * and DynamoDB clients built here use the SDK's defaults (region and credentials from the Lambda environment, the async HTTP
  * client found on the class path) and lives as long as the execution environment.
  */
 final class LambdaWiring {
@@ -51,6 +53,23 @@ final class LambdaWiring {
    */
   static SqsBatchFunction.Builder sqsBatchFunction(
       LambdaEnvironment env, WebhookHandler handler, Supplier<SqsAsyncClient> clients) {
+    return sqsBatchFunction(env, handler, clients, DynamoDbAsyncClient::create);
+  }
+
+  /**
+   * Returns the SQS function's settings from the environment.
+   *
+   * @param env the environment
+   * @param handler the handler, or null to instantiate the class named by {@code HOOKLINE_HANDLER}
+   * @param clients makes the SQS client, called last, once every variable was read
+   * @param dynamoDbClients makes the DynamoDB client of the idempotency store, called only when
+   *     {@code HOOKLINE_IDEMPOTENCY_TABLE} is set
+   */
+  static SqsBatchFunction.Builder sqsBatchFunction(
+      LambdaEnvironment env,
+      WebhookHandler handler,
+      Supplier<SqsAsyncClient> clients,
+      Supplier<DynamoDbAsyncClient> dynamoDbClients) {
     String dlqUrl = env.required(LambdaEnvironment.DLQ_URL);
     WebhookHandler h = handler != null ? handler : instantiate(env.required(LambdaEnvironment.HANDLER));
     RetryPolicy.Builder retry = RetryPolicy.builder();
@@ -64,11 +83,33 @@ final class LambdaWiring {
     }
     WebhookProcessor.Builder processor = WebhookProcessor.builder().handler(h).retryPolicy(policy);
     env.verifiersIfConfigured().forEach(processor::verifier);
+    env.optional(LambdaEnvironment.IDEMPOTENCY_TABLE)
+        .ifPresent(table -> processor.idempotencyStore(idempotencyStore(table, dynamoDbClients)));
     SqsBatchFunction.Builder builder =
         SqsBatchFunction.builder().processor(processor.build()).deadLetterQueueUrl(dlqUrl);
     env.optional(LambdaEnvironment.QUEUE_URL).ifPresent(builder::queueUrl);
     env.optionalMillis(TIME_MARGIN_MILLIS).ifPresent(builder::timeMargin);
     return builder.client(clients.get());
+  }
+
+  /**
+   * The DynamoDB store shared by every execution environment, checked now: a missing table or a wrong key fails
+   * INIT naming the variable, the table and the region, instead of the first batch.
+   */
+  private static DynamoDbIdempotencyStore idempotencyStore(String table, Supplier<DynamoDbAsyncClient> clients) {
+    String variable = LambdaEnvironment.IDEMPOTENCY_TABLE;
+    DynamoDbIdempotencyStore store;
+    try {
+      store = DynamoDbIdempotencyStore.builder().client(clients.get()).tableName(table).build();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(variable + ": " + e.getMessage(), e);
+    }
+    try {
+      store.start();
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(variable + ": " + e.getMessage(), e);
+    }
+    return store;
   }
 
   /** Instantiates the named handler class with its public no-argument constructor. */

@@ -80,9 +80,15 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  *   <li>{@code HOOKLINE_SOURCES} and {@code HOOKLINE_SECRET_<NAME>} — optional: as for the receiver functions; they
  *       verify webhooks that an API Gateway direct integration wrote without verifying.
  *   <li>{@code HOOKLINE_TIME_MARGIN_MILLIS} — optional: the time margin (default 2000).
+ *   <li>{@code HOOKLINE_IDEMPOTENCY_TABLE} — optional: a DynamoDB table (see {@code IdempotencyTableProvisioner})
+ *       for a {@code DynamoDbIdempotencyStore} that every execution environment shares, so a delivery is handled
+ *       once however far the function scales out. Checked with {@code DescribeTable} during INIT; the function
+ *       needs {@code dynamodb:DescribeTable}, {@code PutItem}, {@code GetItem}, {@code UpdateItem} and
+ *       {@code DeleteItem} on it. Without it, no idempotency store is used.
  * </ul>
  *
- * <p>The SQS client is built with the SDK's defaults: region and credentials come from the Lambda environment.
+ * <p>The SQS and DynamoDB clients are built with the SDK's defaults: region and credentials come from the Lambda
+ * environment.
  *
  * <pre>{@code
  * // Handler: com.example.OrdersFunction::handleRequest

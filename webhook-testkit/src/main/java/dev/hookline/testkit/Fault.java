@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * What a {@link FaultProxy} does to a request that a rule matches: answer with an error instead of forwarding, add
- * latency before forwarding, reset the connection, or fail some entries of a {@code SendMessageBatch}.
+ * latency before forwarding, reset the connection, fail some entries of a {@code SendMessageBatch}, or answer with
+ * a canned success.
  *
  * <p>Error answers use the AWS JSON protocol as SQS speaks it: the status code, a {@code x-amzn-query-error:
  * Code;Sender|Receiver} header and a {@code {"__type":"...#Code","message":"..."}} body. The AWS SDK for Java v2
@@ -20,7 +21,8 @@ public final class Fault {
     RESPOND,
     DELAY,
     RESET,
-    FAIL_BATCH_ENTRIES
+    FAIL_BATCH_ENTRIES,
+    REPLY
   }
 
   final Kind kind;
@@ -29,14 +31,34 @@ public final class Fault {
   final boolean senderFault;
   final Duration delay;
   final int entries;
+  final String body;
 
   private Fault(Kind kind, int status, String errorCode, boolean senderFault, Duration delay, int entries) {
+    this(kind, status, errorCode, senderFault, delay, entries, "");
+  }
+
+  private Fault(
+      Kind kind, int status, String errorCode, boolean senderFault, Duration delay, int entries, String body) {
     this.kind = kind;
     this.status = status;
     this.errorCode = errorCode;
     this.senderFault = senderFault;
     this.delay = delay;
     this.entries = entries;
+    this.body = body;
+  }
+
+  /**
+   * Answers 200 with a JSON body of the AWS JSON protocol instead of forwarding: stands in for a call the server
+   * behind the proxy does not implement (dynalite has no {@code UpdateTimeToLive}), so a test can check the request
+   * the client sent ({@link FaultProxy#requests}) and let the client go on.
+   *
+   * @param jsonBody the response body, for example {@code {"TimeToLiveSpecification":{...}}}
+   * @return the fault
+   */
+  public static Fault reply(String jsonBody) {
+    Objects.requireNonNull(jsonBody, "jsonBody");
+    return new Fault(Kind.REPLY, 200, "", false, Duration.ZERO, 0, jsonBody);
   }
 
   /**
@@ -141,6 +163,8 @@ public final class Fault {
         return "Fault{delay " + delay + '}';
       case RESET:
         return "Fault{reset}";
+      case REPLY:
+        return "Fault{reply 200}";
       default:
         return "Fault{failBatchEntries " + entries + '}';
     }

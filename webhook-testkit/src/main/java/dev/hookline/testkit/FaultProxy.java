@@ -43,7 +43,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A small HTTP/1.1 proxy in front of an SQS endpoint (ElasticMQ in tests) that tests program to fail requests.
+ * A small HTTP/1.1 proxy in front of an AWS JSON-protocol endpoint (ElasticMQ or dynalite in tests) that tests
+ * program to fail requests.
  *
  * <p>Point an SDK client at {@link #endpoint()} instead of the server. Requests that no rule matches are forwarded
  * unchanged (method, path, headers and body bytes) and the answer is relayed unchanged. Rules apply to the next
@@ -225,7 +226,16 @@ public final class FaultProxy implements AutoCloseable {
     return count == null ? 0 : count.get();
   }
 
-  /** {@return how many requests arrived, for every action} */
+  /**
+   * Returns every action that arrived at least once, without its prefix ({@code PutItem}, {@code SendMessage}).
+   *
+   * @return the actions, sorted
+   */
+  public java.util.SortedSet<String> actions() {
+    return new java.util.TreeSet<>(counts.keySet());
+  }
+
+  /** Returns how many requests arrived, for every action. */
   public int totalRequests() {
     return counts.values().stream().mapToInt(AtomicInteger::get).sum();
   }
@@ -392,6 +402,15 @@ public final class FaultProxy implements AutoCloseable {
           return false;
         case RESPOND:
           response = errorResponse(fault);
+          break;
+        case REPLY:
+          response =
+              new Response(
+                  200,
+                  Map.of(
+                      "Content-Type", List.of("application/x-amz-json-1.0"),
+                      "x-amzn-RequestId", List.of("faultproxy-" + UUID.randomUUID())),
+                  bytes(fault.body));
           break;
         case DELAY:
           if (!pause(fault.delay)) {

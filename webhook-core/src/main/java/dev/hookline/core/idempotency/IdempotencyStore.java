@@ -46,8 +46,8 @@ public interface IdempotencyStore {
    * Marks a claimed id as done; later claims return {@link Claim.Done} for the store's retention.
    *
    * @param claim the claim {@link #claim} returned
-   * @return true when recorded; false when refused because the claim is no longer this holder's (it expired and
-   *     another holder took the id, or the record is gone)
+   * @return true when recorded (also when this holder completed it already); false when refused because the claim
+   *     is no longer this holder's (it expired and another holder took the id, or the record is gone)
    */
   boolean complete(Claim.Acquired claim);
 

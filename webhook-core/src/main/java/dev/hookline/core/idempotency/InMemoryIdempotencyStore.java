@@ -84,8 +84,12 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     Objects.requireNonNull(claim, "claim");
     lock.lock();
     try {
-      if (!heldBy(claim)) {
+      Entry existing = entries.get(claim.id());
+      if (existing == null || !existing.holder.equals(claim.holder())) {
         return false;
+      }
+      if (existing.done) {
+        return true; // completed already by this holder
       }
       Instant now = clock.instant();
       entries.remove(claim.id());
@@ -102,7 +106,8 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     Objects.requireNonNull(claim, "claim");
     lock.lock();
     try {
-      if (!heldBy(claim)) {
+      Entry existing = entries.get(claim.id());
+      if (existing == null || existing.done || !existing.holder.equals(claim.holder())) {
         return false;
       }
       entries.remove(claim.id());
@@ -110,12 +115,6 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     } finally {
       lock.unlock();
     }
-  }
-
-  /** Whether the id's entry is still this claim's and in progress; an expired one no one took counts. */
-  private boolean heldBy(Claim.Acquired claim) {
-    Entry existing = entries.get(claim.id());
-    return existing != null && !existing.done && existing.holder.equals(claim.holder());
   }
 
   /**

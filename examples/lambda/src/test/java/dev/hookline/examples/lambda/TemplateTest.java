@@ -19,6 +19,21 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.hookline.core.idempotency.Claim;
+import dev.hookline.idempotency.dynamodb.DynamoDbIdempotencyStore;
+import dev.hookline.testkit.DynamoDbExtension;
+import dev.hookline.testkit.EmbeddedDynamoDb;
+import dev.hookline.testkit.FaultProxy;
+import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -183,6 +198,44 @@ class TemplateTest {
             .as(what)
             .containsExactlyInAnyOrderElementsOf(secrets);
       }
+    }
+  }
+
+  @RegisterExtension static final DynamoDbExtension DYNAMODB = new DynamoDbExtension();
+
+  /**
+   * The batch function's DynamoDB grant is exactly the calls the idempotency store makes: every path of the store
+   * (start, a won claim, a claim held by another, a complete, a refused complete, a release) is run against dynalite
+   * through a proxy that records each call's action, and the set must equal the actions the templates allow.
+   */
+  @Test
+  void theIdempotencyGrantIsExactlyTheCallsTheStoreMakes() throws Exception {
+    String table = DYNAMODB.uniqueTableName("grant");
+    DYNAMODB.syncClient()
+        .createTable(
+            b ->
+                b.tableName(table)
+                    .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
+                    .attributeDefinitions(
+                        AttributeDefinition.builder().attributeName("id").attributeType(ScalarAttributeType.S).build())
+                    .billingMode("PAY_PER_REQUEST"));
+    Set<String> used;
+    try (FaultProxy proxy = FaultProxy.start(DYNAMODB.server().endpoint());
+        DynamoDbAsyncClient client = EmbeddedDynamoDb.newAsyncClient(proxy.endpoint())) {
+      DynamoDbIdempotencyStore store = DynamoDbIdempotencyStore.builder().client(client).tableName(table).build();
+      store.start();
+      Claim.Acquired first = (Claim.Acquired) store.claim("a", Duration.ofMinutes(1));
+      assertThat(store.claim("a", Duration.ofMinutes(1)).isInProgress()).isTrue();
+      assertThat(store.release(first)).isTrue();
+      Claim.Acquired second = (Claim.Acquired) store.claim("a", Duration.ofMinutes(1));
+      assertThat(store.complete(first)).isFalse();
+      assertThat(store.complete(second)).isTrue();
+      assertThat(store.claim("a", Duration.ofMinutes(1)).isDone()).isTrue();
+      used = proxy.actions().stream().map(a -> "dynamodb:" + a).collect(Collectors.toCollection(TreeSet::new));
+    }
+    Pattern grant = Pattern.compile("(?m)^\\s+- (dynamodb:\\w+)\\s*$");
+    for (String file : TEMPLATES) {
+      assertThat(new TreeSet<>(all(grant, read(file)))).as(file).isEqualTo(used);
     }
   }
 
