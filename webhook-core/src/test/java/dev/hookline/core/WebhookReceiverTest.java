@@ -302,12 +302,12 @@ class WebhookReceiverTest {
     // SQS MessageDeduplicationId: up to 128 characters; a-z, A-Z, 0-9 and punctuation
     // (Amazon SQS API Reference, SendMessage, MessageDeduplicationId).
     String max = "a".repeat(128);
-    assertThat(WebhookReceiver.queueSafeId(max)).isEqualTo(max);
-    assertThat(WebhookReceiver.queueSafeId("!~{}[]:;")).isEqualTo("!~{}[]:;");
+    assertThat(DeliveryIds.queueSafe(max)).isEqualTo(max);
+    assertThat(DeliveryIds.queueSafe("!~{}[]:;")).isEqualTo("!~{}[]:;");
     for (String bad : List.of("a".repeat(129), "has space", "caf\u00e9", "tab\tid")) {
-      assertThat(WebhookReceiver.queueSafeId(bad)).as(bad).matches("[0-9a-f]{64}");
+      assertThat(DeliveryIds.queueSafe(bad)).as(bad).matches("[0-9a-f]{64}");
     }
-    assertThat(WebhookReceiver.queueSafeId("has space")).isEqualTo(WebhookReceiver.queueSafeId("has space"));
+    assertThat(DeliveryIds.queueSafe("has space")).isEqualTo(DeliveryIds.queueSafe("has space"));
 
     InboundRequest request = signed(BODY).build();
     request = request.toBuilder().headers(with(request.headers(), TestHmacVerifier.DELIVERY, "x".repeat(200))).build();

@@ -9,6 +9,7 @@ import dev.hookline.core.Webhook;
 import dev.hookline.core.WebhookHandler;
 import dev.hookline.core.envelope.EnvelopeCodec;
 import dev.hookline.core.envelope.EnvelopeException;
+import dev.hookline.core.envelope.SqsLimits;
 import dev.hookline.core.retry.Decision;
 import dev.hookline.core.retry.WebhookProcessor;
 import dev.hookline.sqs.internal.BatchOutcome;
@@ -315,7 +316,7 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
       if (effects.isEmpty()) {
         return Outcome.FAILED;
       }
-      int seconds = SqsMessages.visibilitySeconds(((Decision.Retry) decision).after());
+      int seconds = SqsLimits.visibilitySeconds(((Decision.Retry) decision).after());
       addRetry(retries, effects.get(), message, seconds);
       return new Outcome(false, Optional.of(seconds));
     }

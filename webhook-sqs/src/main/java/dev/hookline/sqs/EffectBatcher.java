@@ -1,5 +1,6 @@
 package dev.hookline.sqs;
 
+import dev.hookline.core.envelope.SqsLimits;
 import dev.hookline.sqs.internal.BatchOutcome;
 import dev.hookline.sqs.internal.MessageEffects;
 import dev.hookline.sqs.internal.SqsMessages;
@@ -109,7 +110,7 @@ final class EffectBatcher {
           return CompletableFuture.completedFuture(new BatchOutcome(Set.of(), Map.of(messageId, "aborted")));
         }
         pending.add(entry);
-        if (closed || lingerNanos == 0 || pending.size() >= SqsMessages.MAX_BATCH_ENTRIES) {
+        if (closed || lingerNanos == 0 || pending.size() >= SqsLimits.MAX_BATCH_ENTRIES) {
           now = takeLocked();
         } else if (timer == null) {
           try {

@@ -4,6 +4,7 @@ import dev.hookline.core.Attempt;
 import dev.hookline.core.PipelineListener;
 import dev.hookline.core.Webhook;
 import dev.hookline.core.envelope.EnvelopeCodec;
+import dev.hookline.core.envelope.SqsLimits;
 import dev.hookline.core.retry.Decision;
 import dev.hookline.core.retry.WebhookProcessor;
 import dev.hookline.sqs.internal.BatchOutcome;
@@ -148,7 +149,7 @@ public final class SqsConsumerRunner implements AutoCloseable {
     this.listener = PipelineListener.safe(config.listener());
     this.effects = new MessageEffects(client, config.queueUrl(), config.deadLetterQueueUrl(), codec);
     this.permits = new Semaphore(config.maxInFlight());
-    this.receiveBatch = Math.min(SqsMessages.MAX_BATCH_ENTRIES, config.maxInFlight());
+    this.receiveBatch = Math.min(SqsLimits.MAX_BATCH_ENTRIES, config.maxInFlight());
   }
 
   /** {@return a new builder} */
@@ -474,7 +475,7 @@ public final class SqsConsumerRunner implements AutoCloseable {
     }
     if (decision instanceof Decision.Retry) {
       Decision.Retry retry = (Decision.Retry) decision;
-      int seconds = SqsMessages.visibilitySeconds(retry.after());
+      int seconds = SqsLimits.visibilitySeconds(retry.after());
       log.debug(
           "Attempt failed; retrying later. messageId={} deliveryId={} source={} attempt={} visibilityTimeout={}s"
               + " reason={}",

@@ -3,6 +3,7 @@ package dev.hookline.sqs.internal;
 import dev.hookline.core.Webhook;
 import dev.hookline.core.envelope.EncodedEnvelope;
 import dev.hookline.core.envelope.EnvelopeCodec;
+import dev.hookline.core.envelope.SqsLimits;
 import dev.hookline.core.retry.FailureReport;
 import dev.hookline.sqs.admin.DeadLetterInfo;
 import java.io.IOException;
@@ -36,7 +37,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  * Applies processing decisions to SQS messages: delete, change visibility, send to the dead-letter queue. Shared by
  * the consumer runner and the Lambda SQS function so both behave the same.
  *
- * <p>Batch calls are split into chunks of at most {@value SqsMessages#MAX_BATCH_ENTRIES} entries. Each entry's result
+ * <p>Batch calls are split into chunks of at most {@value SqsLimits#MAX_BATCH_ENTRIES} entries. Each entry's result
  * is looked at: an entry SQS rejects as the caller's fault (for example {@code ReceiptHandleIsInvalid}, a stale
  * receipt handle after the lease ran out) is logged and reported as failed, never retried; an entry that failed on
  * SQS's side, or a whole call that failed with a 5xx, throttling or a connection error, is tried again up to
@@ -181,10 +182,10 @@ public final class MessageEffects {
    *
    * <p>The copy's body is the original body when that is a Hookline envelope. A message in the API Gateway direct
    * integration form keeps its headers (signature, id, timestamp) and receipt time in message attributes, which the
-   * failure report's attributes would push past SQS's limit of {@value SqsMessages#MAX_MESSAGE_ATTRIBUTES}; its copy
+   * failure report's attributes would push past SQS's limit of {@value SqsLimits#MAX_MESSAGE_ATTRIBUTES}; its copy
    * therefore carries the webhook as an envelope written by this instance's codec (raw body, headers and receipt time
    * inside, verification as decoded), so a redriven copy can still be verified and handled. Only when that envelope
-   * would exceed {@value EnvelopeCodec#MAX_MESSAGE_BYTES} bytes (SQS's limit) is the original body kept as it is.
+   * would exceed {@value SqsLimits#MAX_MESSAGE_BYTES} bytes (SQS's limit) is the original body kept as it is.
    *
    * @param original the received message
    * @param report why it is dead-lettered
@@ -198,7 +199,7 @@ public final class MessageEffects {
       Map<String, String> attributes = failureAttributes(original, report, decoded);
       attributes.put(EnvelopeCodec.ATTR_VERSION, Integer.toString(EnvelopeCodec.VERSION));
       EncodedEnvelope copy = new EncodedEnvelope(codec.encode(decoded).body(), attributes);
-      if (copy.encodedSize() <= EnvelopeCodec.MAX_MESSAGE_BYTES) {
+      if (copy.encodedSize() <= SqsLimits.MAX_MESSAGE_BYTES) {
         return sendCopy(original, copy.body(), strings(attributes));
       }
     }
@@ -248,7 +249,7 @@ public final class MessageEffects {
 
   /**
    * Returns the attributes a dead-lettered copy of an undecodable message carries, at most {@value
-   * SqsMessages#MAX_MESSAGE_ATTRIBUTES}: first the failure report's six and {@value #ATTR_ORIGINAL_MESSAGE_ID}, the
+   * SqsLimits#MAX_MESSAGE_ATTRIBUTES}: first the failure report's six and {@value #ATTR_ORIGINAL_MESSAGE_ID}, the
    * original's envelope version if it has one, then the original's string attributes by name while room is left
    * (binary attributes are dropped).
    *
@@ -262,7 +263,7 @@ public final class MessageEffects {
 
   /**
    * Returns the attributes a dead-lettered copy of a decoded message carries, at most {@value
-   * SqsMessages#MAX_MESSAGE_ATTRIBUTES}: first the failure report's six and {@value #ATTR_ORIGINAL_MESSAGE_ID}, then
+   * SqsLimits#MAX_MESSAGE_ATTRIBUTES}: first the failure report's six and {@value #ATTR_ORIGINAL_MESSAGE_ID}, then
    * the webhook's delivery id and source, the original's envelope version if it has one, then the original's string
    * attributes by name while room is left.
    *
@@ -285,7 +286,7 @@ public final class MessageEffects {
       result.put(EnvelopeCodec.ATTR_VERSION, string(version.stringValue()));
     }
     for (Map.Entry<String, MessageAttributeValue> e : new TreeMap<>(original.messageAttributes()).entrySet()) {
-      if (result.size() >= SqsMessages.MAX_MESSAGE_ATTRIBUTES) {
+      if (result.size() >= SqsLimits.MAX_MESSAGE_ATTRIBUTES) {
         break;
       }
       if (!result.containsKey(e.getKey()) && SqsMessages.isStringLike(e.getValue())) {
@@ -333,8 +334,8 @@ public final class MessageEffects {
   private <T> CompletableFuture<BatchOutcome> inChunks(
       List<T> items, Function<T, Message> messageOf, BatchCall<T> call, String operation) {
     List<CompletableFuture<BatchOutcome>> parts = new ArrayList<>();
-    for (int from = 0; from < items.size(); from += SqsMessages.MAX_BATCH_ENTRIES) {
-      List<T> chunk = List.copyOf(items.subList(from, Math.min(items.size(), from + SqsMessages.MAX_BATCH_ENTRIES)));
+    for (int from = 0; from < items.size(); from += SqsLimits.MAX_BATCH_ENTRIES) {
+      List<T> chunk = List.copyOf(items.subList(from, Math.min(items.size(), from + SqsLimits.MAX_BATCH_ENTRIES)));
       parts.add(chunk(chunk, messageOf, call, operation, 1));
     }
     return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0]))
