@@ -97,6 +97,13 @@ class WebhookReceiverTest {
   }
 
   @Test
+  void methodsAreCaseSensitiveSoALowerCasePostIs405NotASignatureFailure() {
+    InboundRequest lower = signed(BODY).method("post").build();
+    assertThat(reason(receiver().receiveBlocking("github", lower))).isEqualTo(RejectReason.METHOD_NOT_ALLOWED);
+    assertThat(lower.method()).isEqualTo("post");
+  }
+
+  @Test
   void unknownSourceBeforeSize() {
     InboundRequest tooBigUnsigned = InboundRequest.builder().body(new byte[100]).build();
     assertThat(reason(receiver().receiveBlocking("nope", tooBigUnsigned))).isEqualTo(RejectReason.UNKNOWN_SOURCE);

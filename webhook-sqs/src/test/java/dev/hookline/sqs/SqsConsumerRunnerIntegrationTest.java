@@ -17,6 +17,7 @@ import dev.hookline.sqs.internal.DeadLetterFormat;
 import dev.hookline.sqs.internal.MessageEffects;
 import dev.hookline.testkit.Await;
 import dev.hookline.testkit.ElasticMqExtension;
+import dev.hookline.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

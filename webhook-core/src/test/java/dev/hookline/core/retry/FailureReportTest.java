@@ -57,7 +57,9 @@ class FailureReportTest {
 
   private static void assertAllAttributesAccepted(FailureReport r) {
     for (String text : List.of(r.reason(), r.errorType(), r.errorMessage())) {
-      assertSqsAccepts(text);
+      if (!text.isEmpty()) {
+        assertSqsAccepts(text); // inside the JSON attribute, an empty text is fine
+      }
     }
   }
 

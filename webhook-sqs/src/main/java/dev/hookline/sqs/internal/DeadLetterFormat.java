@@ -121,6 +121,24 @@ public final class DeadLetterFormat {
   }
 
   /**
+   * Returns the smallest JSON value of {@value #ATTR_FAILURE}: only the reason and the attempts, for a copy whose
+   * body leaves no room for more.
+   *
+   * @param report the failure
+   * @return the JSON text
+   */
+  public static String minimalFailureJson(FailureReport report) {
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("reason", report.reason());
+    o.put("attempts", report.attempts());
+    try {
+      return MAPPER.writeValueAsString(o);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a JSON object of strings always serializes", e);
+    }
+  }
+
+  /**
    * Reads the failure from a copy's string attributes, in the current format or the earlier one.
    *
    * @param attributes the copy's string attributes

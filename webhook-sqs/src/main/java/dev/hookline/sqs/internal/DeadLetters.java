@@ -29,7 +29,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  * (headers and receipt time in attributes) is copied as a Hookline envelope written by the consumer's codec instead,
  * so that its headers survive in the body and a redriven copy can still be verified; if that envelope would not fit,
  * the original is copied as it is. When body and attributes would exceed {@link SqsLimits#MAX_MESSAGE_BYTES}, the
- * metadata is shortened until they fit: first the error message, then the copied attributes of the original.
+ * metadata is shortened until they fit: first the error message, then the copied attributes of the original, last
+ * the failure down to its reason and attempts.
  *
  * <p>A send is tried up to {@value #MAX_ATTEMPTS} times when SQS's error is retryable ({@link SqsErrors}); the future
  * never completes exceptionally.
@@ -149,7 +150,7 @@ public final class DeadLetters {
 
   /**
    * Returns the copy to send: body and attributes in the {@link DeadLetterFormat}, shortened to fit SQS's size
-   * limit when needed (see the class description).
+   * limit when needed (see {@link #fit}).
    *
    * @param original the received message
    * @param report why it is dead-lettered
@@ -182,7 +183,11 @@ public final class DeadLetters {
     return fit(original.body() == null ? "" : original.body(), original, report, decoded, version, extra);
   }
 
-  /** The copy with the longest error message, then the most copied attributes, that fits; else the smallest. */
+  /**
+   * The first copy that fits, trying in turn: the full failure with the error message cut to 1,024, 256, 64 and 0
+   * characters (with as many copied attributes as allowed), then with fewer copied attributes, then only the reason
+   * and attempts. The smallest is returned when none fits (SQS then refuses it, and the original stays where it is).
+   */
   private static Copy fit(
       String body,
       Message original,
@@ -190,48 +195,62 @@ public final class DeadLetters {
       Optional<Webhook> decoded,
       Map<String, MessageAttributeValue> version,
       List<Map.Entry<String, MessageAttributeValue>> extra) {
-    Copy copy = null;
+    List<String> failures = new ArrayList<>();
     for (int chars : MESSAGE_CHARS) {
-      Map<String, MessageAttributeValue> essential = new LinkedHashMap<>();
-      essential.put(
-          DeadLetterFormat.ATTR_FAILURE, string(DeadLetterFormat.failureJson(report, original.messageId(), chars)));
-      decoded.ifPresent(
-          w -> {
-            essential.put(EnvelopeCodec.ATTR_DELIVERY_ID, string(w.deliveryId()));
-            essential.put(EnvelopeCodec.ATTR_SOURCE, string(w.source()));
-          });
-      essential.putAll(version);
-      for (int kept = Math.min(extra.size(), DeadLetterFormat.MAX_COPY_ATTRIBUTES); kept >= 0; kept--) {
-        Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>(essential);
-        for (Map.Entry<String, MessageAttributeValue> e : extra) {
-          if (attributes.size() >= DeadLetterFormat.MAX_COPY_ATTRIBUTES
-              || attributes.size() - essential.size() >= kept) {
-            break;
-          }
-          attributes.putIfAbsent(
-              e.getKey(),
-              MessageAttributeValue.builder()
-                  .dataType(e.getValue().dataType())
-                  .stringValue(e.getValue().stringValue())
-                  .build());
-        }
-        copy = new Copy(body, attributes);
+      failures.add(DeadLetterFormat.failureJson(report, original.messageId(), chars));
+    }
+    failures.add(DeadLetterFormat.minimalFailureJson(report));
+    int allExtra = Math.min(extra.size(), DeadLetterFormat.MAX_COPY_ATTRIBUTES);
+    Copy copy = null;
+    for (int level = 0; level < failures.size(); level++) {
+      boolean shortest = level >= MESSAGE_CHARS.length - 1;
+      for (int kept = allExtra; kept >= (shortest ? 0 : allExtra); kept--) {
+        copy = new Copy(body, attributes(failures.get(level), decoded, version, extra, kept));
         if (copy.size() <= SqsLimits.MAX_MESSAGE_BYTES) {
-          if (chars < FailureReport.MAX_MESSAGE_CHARS || kept < Math.min(extra.size(), DeadLetterFormat.MAX_COPY_ATTRIBUTES)) {
+          if (level > 0 || kept < allExtra) {
             log.debug(
-                "Dead-letter copy shortened to fit SQS's size limit. messageId={} errorMessageChars={} copiedAttributes={}",
+                "Dead-letter copy shortened to fit SQS's size limit. messageId={} level={} copiedAttributes={}",
                 original.messageId(),
-                chars,
+                level,
                 kept);
           }
           return copy;
         }
-        if (chars > 0) {
-          break; // shorten the message before giving up copied attributes
-        }
       }
     }
     return copy;
+  }
+
+  private static Map<String, MessageAttributeValue> attributes(
+      String failure,
+      Optional<Webhook> decoded,
+      Map<String, MessageAttributeValue> version,
+      List<Map.Entry<String, MessageAttributeValue>> extra,
+      int kept) {
+    Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
+    attributes.put(DeadLetterFormat.ATTR_FAILURE, string(failure));
+    decoded.ifPresent(
+        w -> {
+          attributes.put(EnvelopeCodec.ATTR_DELIVERY_ID, string(w.deliveryId()));
+          attributes.put(EnvelopeCodec.ATTR_SOURCE, string(w.source()));
+        });
+    attributes.putAll(version);
+    int added = 0;
+    for (Map.Entry<String, MessageAttributeValue> e : extra) {
+      if (added >= kept || attributes.size() >= DeadLetterFormat.MAX_COPY_ATTRIBUTES) {
+        break;
+      }
+      if (!attributes.containsKey(e.getKey())) {
+        attributes.put(
+            e.getKey(),
+            MessageAttributeValue.builder()
+                .dataType(e.getValue().dataType())
+                .stringValue(e.getValue().stringValue())
+                .build());
+        added++;
+      }
+    }
+    return attributes;
   }
 
   private static MessageAttributeValue string(String value) {

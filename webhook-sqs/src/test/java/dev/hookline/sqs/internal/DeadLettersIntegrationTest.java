@@ -150,8 +150,8 @@ class DeadLettersIntegrationTest {
     try (FaultProxy proxy = FaultProxy.start(SQS.server().endpoint());
         SqsAsyncClient client = EmbeddedSqs.newAsyncClientWithoutRetries(proxy.endpoint())) {
       proxy.enforceMessageSizeLimit();
-      // The original fits with 150 bytes to spare; the copy's failure attribute, with a 1,000-character error
-      // message, would not.
+      // The original fits with 150 bytes to spare (within 200 of the limit); the copy's failure attribute, with a
+      // 1,000-character error message, would not.
       Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
       attributes.put("tenant", string("t1"));
       int attributeBytes = "tenant".length() + "String".length() + "t1".length();
@@ -183,7 +183,7 @@ class DeadLettersIntegrationTest {
       DeadLetterFormat.Failure failure = DeadLetterFormat.read(SqsMessages.stringAttributes(dead));
       assertThat(failure.reason()).isEqualTo("attempts_exhausted");
       assertThat(failure.attempts()).hasValue(5);
-      assertThat(failure.errorMessage().orElseThrow()).hasSizeLessThan(longReport.errorMessage().length());
+      assertThat(failure.errorMessage().orElse("")).hasSizeLessThan(longReport.errorMessage().length());
     }
   }
 
