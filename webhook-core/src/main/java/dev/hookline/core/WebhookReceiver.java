@@ -86,8 +86,8 @@ public final class WebhookReceiver {
   /** How long after the budget the receiver stops waiting for a sink that has not completed. */
   public static final long SINK_TIMEOUT_MARGIN_MILLIS = 250;
 
-  /** Headers that are never kept on a {@link Webhook}, whatever is configured. */
-  public static final Set<String> ALWAYS_DROPPED_HEADERS = Set.of("Authorization", "Proxy-Authorization", "Cookie");
+  /** Headers that are never kept on a {@link Webhook}, whatever is configured: {@link WebhookHeaders#NEVER_KEPT}. */
+  public static final Set<String> ALWAYS_DROPPED_HEADERS = WebhookHeaders.NEVER_KEPT;
 
   /** Extra headers dropped by default: API Gateway API keys. */
   public static final Set<String> DEFAULT_DROPPED_HEADERS = Set.of("X-Api-Key");

@@ -197,6 +197,25 @@ class SqsBatchFunctionIntegrationTest {
   }
 
   @Test
+  void aRecordThatIsNotAnEnvelopeIsDeadLetteredWithOnlyTheDlqUrlEvenWhenTheQueueUrlCannotBeFound() {
+    ElasticMqExtension.QueuePair queues = SQS.createQueueWithDlq("lambda-no-url", 10, 30);
+    sqs.sendMessage(b -> b.queueUrl(queues.queueUrl()).messageBody("<xml>not an envelope</xml>"));
+    List<Message> received = SqsEvents.receive(sqs, queues.queueUrl(), 1, WAIT);
+    // No HOOKLINE_QUEUE_URL, and an event source ARN naming a queue GetQueueUrl cannot find.
+    SqsBatchFunction function = function(queues.dlqUrl(), Duration.ofSeconds(1)).build();
+    String unknownArn = SQS.queueArn(queues.queueUrl()).replace("lambda-no-url", "gone-lambda-no-url");
+
+    SQSBatchResponse response =
+        function.handleRequest(SqsEvents.event("sqs-standard.json", unknownArn, received), TestContext.plenty());
+
+    assertThat(response.getBatchItemFailures()).isEmpty();
+    Message dead = SqsEvents.receive(sqs, queues.dlqUrl(), 1, WAIT).get(0);
+    assertThat(dead.body()).isEqualTo("<xml>not an envelope</xml>");
+    assertThat(DeadLetterFormat.read(SqsMessages.stringAttributes(dead)).reason())
+        .isEqualTo(FailureReport.REASON_POISON_MESSAGE);
+  }
+
+  @Test
   void fifoFailureHoldsBackItsGroupOnly() {
     ElasticMqExtension.QueuePair queues = SQS.createQueueWithDlq("lambda-fifo.fifo", 10, 30);
     send(queues.queueUrl(), webhook("gh-1", "github"), "github");

@@ -111,9 +111,6 @@ public final class EnvelopeCodec {
   /** Direct-integration message attribute prefix for a header; the rest is the lower-case header name. */
   public static final String ATTR_HEADER_PREFIX = "hookline-h-";
 
-  /** Headers never kept, whatever the configuration. */
-  private static final Set<String> ALWAYS_DROPPED = Set.of("authorization", "proxy-authorization", "cookie");
-
   private static final String F_VERSION = "hooklineEnvelope";
   private static final String F_DELIVERY_ID = "deliveryId";
   private static final String F_SOURCE = "source";
@@ -131,7 +128,7 @@ public final class EnvelopeCodec {
   private final Clock clock;
 
   private EnvelopeCodec(Builder b) {
-    Set<String> all = new TreeSet<>(ALWAYS_DROPPED);
+    Set<String> all = new TreeSet<>(WebhookHeaders.NEVER_KEPT);
     b.sensitiveHeaders.forEach(h -> all.add(h.toLowerCase(Locale.ROOT)));
     this.dropped = Set.copyOf(all);
     this.clock = b.clock;

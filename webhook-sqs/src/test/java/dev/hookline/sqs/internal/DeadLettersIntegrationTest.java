@@ -47,20 +47,12 @@ class DeadLettersIntegrationTest {
                     .messageAttributes(
                         Map.of(
                             "tenant", MessageAttributeValue.builder().dataType("String").stringValue("t1").build())));
-    Message original =
-        SQS.syncClient()
-            .receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(1).messageAttributeNames("All"))
-            .messages()
-            .get(0);
+    Message original = receiveOne(url);
     DeadLetters effects = new DeadLetters(SQS.asyncClient(), dlq, EnvelopeCodec.defaults());
 
     assertThat(effects.send(original, REPORT, Optional.empty()).join()).isTrue();
 
-    Message dead =
-        SQS.syncClient()
-            .receiveMessage(b -> b.queueUrl(dlq).waitTimeSeconds(1).messageAttributeNames("All"))
-            .messages()
-            .get(0);
+    Message dead = receiveOne(dlq);
     assertThat(dead.body()).isEqualTo("{\"raw\": \"body ✓\"}");
     Map<String, String> failure = DeadLetterFormat.fields(SqsMessages.stringAttributes(dead));
     assertThat(failure).containsEntry("originalMessageId", original.messageId()).containsEntry("attempts", "5");

@@ -2,9 +2,7 @@ package dev.hookline.sqs.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hookline.core.retry.FailureReport;
 import dev.hookline.testkit.ElasticMqExtension;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,15 +22,6 @@ import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 class MessageEffectsIntegrationTest {
 
   @RegisterExtension static final ElasticMqExtension SQS = new ElasticMqExtension();
-
-  private static final FailureReport REPORT =
-      new FailureReport(
-          "attempts_exhausted",
-          "java.lang.IllegalStateException",
-          "no",
-          5,
-          Instant.parse("2026-01-01T00:00:00Z"),
-          Instant.parse("2026-01-01T00:10:00Z"));
 
   /** Counts batch calls and their entries on the way to the real server. */
   private static final class CountingClient implements SqsAsyncClient {
