@@ -4,7 +4,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.hookline.core.idempotency.IdempotencyStore;
 import dev.hookline.core.idempotency.InMemoryIdempotencyStore;
-import dev.hookline.core.retry.RetryPolicy;
 import dev.hookline.core.retry.WebhookProcessor;
 import dev.hookline.idempotency.dynamodb.DynamoDbIdempotencyStore;
 import dev.hookline.idempotency.jdbc.JdbcIdempotencyStore;
@@ -105,9 +104,6 @@ public final class ConsumerProcess {
                 })
             .idempotencyStore(store)
             .claimTtl(CLAIM_TTL)
-            .inProgressRetryDelay(CLAIM_TTL.dividedBy(2))
-            // In-progress copies spend attempts (they wait on another consumer's claim): room for a few waits.
-            .retryPolicy(RetryPolicy.builder().maxAttempts(20).build())
             .build();
     try (SqsAsyncClient sqs = EmbeddedSqs.newAsyncClient(sqsEndpoint);
         SqsConsumerRunner runner =

@@ -15,7 +15,7 @@ import dev.hookline.core.signature.GitHubVerifier;
 import dev.hookline.core.signature.Providers;
 import dev.hookline.core.signature.SignatureVerifiers;
 import dev.hookline.sqs.admin.CloudWatchStub;
-import dev.hookline.sqs.admin.DeadLetterInfo;
+import dev.hookline.sqs.internal.DeadLetterFormat;
 import dev.hookline.testkit.Await;
 import dev.hookline.testkit.ElasticMqExtension;
 import java.io.PrintWriter;
@@ -91,11 +91,15 @@ class HooklineCliIntegrationTest {
 
   private static void dead(String dlq, String deliveryId, String source, String reason) {
     Map<String, MessageAttributeValue> attrs = new LinkedHashMap<>();
-    Map<String, String> plain = new LinkedHashMap<>(
-        new FailureReport(reason, "java.lang.IllegalStateException", "boom", 3, T.minusSeconds(30), T).toAttributes());
+    Map<String, String> plain = new LinkedHashMap<>();
+    plain.put(
+        DeadLetterFormat.ATTR_FAILURE,
+        DeadLetterFormat.failureJson(
+            new FailureReport(reason, "java.lang.IllegalStateException", "boom", 3, T.minusSeconds(30), T),
+            "orig-" + deliveryId,
+            FailureReport.MAX_MESSAGE_CHARS));
     plain.put(EnvelopeCodec.ATTR_DELIVERY_ID, deliveryId);
     plain.put(EnvelopeCodec.ATTR_SOURCE, source);
-    plain.put(DeadLetterInfo.ATTR_ORIGINAL_MESSAGE_ID, "orig-" + deliveryId);
     plain.forEach((k, v) -> attrs.put(k, MessageAttributeValue.builder().dataType("String").stringValue(v).build()));
     SQS.syncClient()
         .sendMessage(b -> b.queueUrl(dlq).messageBody("{\"id\":\"" + deliveryId + "\"}").messageAttributes(attrs));
@@ -200,7 +204,7 @@ class HooklineCliIntegrationTest {
     List<Message> moved = Await.drain(sqs, src);
     assertThat(moved).singleElement().satisfies(m -> {
       assertThat(m.messageAttributes().get(EnvelopeCodec.ATTR_DELIVERY_ID).stringValue()).isEqualTo("d-1");
-      assertThat(m.messageAttributes()).doesNotContainKey(FailureReport.ATTR_REASON);
+      assertThat(m.messageAttributes()).doesNotContainKey(DeadLetterFormat.ATTR_FAILURE);
     });
 
     Run byId = sqs("dlq", "redrive", "--dlq", dlq, "--to", src, "--delivery-id", "d-3");

@@ -49,7 +49,7 @@ public final class InboundRequest {
     return new Builder();
   }
 
-  /** {@return the HTTP method in upper case, for example {@code POST}} */
+  /** {@return the HTTP method as sent, for example {@code POST}} */
   public String method() {
     return method;
   }
@@ -187,7 +187,8 @@ public final class InboundRequest {
     private Builder() {}
 
     /**
-     * Sets the HTTP method; stored in upper case. Default {@code POST}.
+     * Sets the HTTP method, exactly as sent: methods are case-sensitive, so {@code post} is not {@code POST} (and is
+     * answered 405). Default {@code POST}.
      *
      * @param method the method
      * @return this builder
@@ -265,7 +266,6 @@ public final class InboundRequest {
       if (path.isBlank()) {
         throw new IllegalArgumentException("path must not be blank");
       }
-      method = method.toUpperCase(java.util.Locale.ROOT);
       return new InboundRequest(this);
     }
   }

@@ -33,13 +33,19 @@ public final class WebhookHeaders {
   private static final WebhookHeaders EMPTY = new WebhookHeaders(new LinkedHashMap<>());
 
   /**
+   * The lower-case names of the credential headers that are never kept on a webhook nor carried to the queue,
+   * whatever is configured: {@code authorization}, {@code proxy-authorization} and {@code cookie}. The receiver drops
+   * them, and the envelope codec leaves them out even of a webhook built by hand.
+   */
+  public static final Set<String> NEVER_KEPT = Set.of("authorization", "proxy-authorization", "cookie");
+
+  /**
    * The lower-case names of the headers that carry a caller's credentials rather than anything about the webhook:
    * {@code authorization}, {@code proxy-authorization}, {@code cookie}, {@code set-cookie} and {@code x-api-key} (API
    * Gateway's API key). {@link #toString()} never prints their values, and the API Gateway direct integration refuses
    * to carry them to the queue. Compare names with {@link #isCredential(String)}, which ignores case.
    */
-  public static final Set<String> CREDENTIALS =
-      Set.of("authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key");
+  public static final Set<String> CREDENTIALS = union(NEVER_KEPT, Set.of("set-cookie", "x-api-key"));
 
   /** Names (lower case) whose values {@link #toString()} never prints: credentials and signatures. */
   private static final Set<String> REDACTED =

@@ -1,17 +1,14 @@
 package dev.hookline.core;
 
 import dev.hookline.core.internal.DeliveryIds;
+import dev.hookline.core.internal.Failures;
 import dev.hookline.core.signature.SignatureVerificationException;
 import dev.hookline.core.signature.SignatureVerifier;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,7 +20,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -90,8 +86,8 @@ public final class WebhookReceiver {
   /** How long after the budget the receiver stops waiting for a sink that has not completed. */
   public static final long SINK_TIMEOUT_MARGIN_MILLIS = 250;
 
-  /** Headers that are never kept on a {@link Webhook}, whatever is configured. */
-  public static final Set<String> ALWAYS_DROPPED_HEADERS = Set.of("Authorization", "Proxy-Authorization", "Cookie");
+  /** Headers that are never kept on a {@link Webhook}, whatever is configured: {@link WebhookHeaders#NEVER_KEPT}. */
+  public static final Set<String> ALWAYS_DROPPED_HEADERS = WebhookHeaders.NEVER_KEPT;
 
   /** Extra headers dropped by default: API Gateway API keys. */
   public static final Set<String> DEFAULT_DROPPED_HEADERS = Set.of("X-Api-Key");
@@ -107,9 +103,6 @@ public final class WebhookReceiver {
    * path segments never become metric tags or log text. Avoid naming a configured source {@code unknown}.
    */
   public static final String UNKNOWN_SOURCE = "unknown";
-
-  /** SQS deduplication ids: at most 128 characters. */
-  private static final int MAX_DELIVERY_ID_LENGTH = 128;
 
   private final Map<String, WebhookSource> sources;
   private final WebhookSink sink;
@@ -410,29 +403,8 @@ public final class WebhookReceiver {
       id = Optional.empty();
     }
     return id.filter(s -> !s.isEmpty())
-        .map(WebhookReceiver::queueSafeId)
+        .map(DeliveryIds::queueSafe)
         .orElseGet(() -> DeliveryIds.fromContent(source.name(), body));
-  }
-
-  /**
-   * Returns the id unchanged when SQS accepts it as a deduplication id (1 to 128 characters, ASCII letters, digits
-   * and punctuation), else its lower-case hex SHA-256.
-   */
-  static String queueSafeId(String id) {
-    boolean ok = id.length() <= MAX_DELIVERY_ID_LENGTH;
-    for (int i = 0; ok && i < id.length(); i++) {
-      char c = id.charAt(i);
-      ok = c >= 0x21 && c <= 0x7e;
-    }
-    if (ok) {
-      return id;
-    }
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(sha.digest(id.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every Java platform", e);
-    }
   }
 
   private WebhookHeaders keptHeaders(WebhookHeaders headers) {
@@ -484,7 +456,7 @@ public final class WebhookReceiver {
       listener.onAccepted(webhook, latency);
       return new ReceiveResult.Accepted(deliveryId, acceptedStatus);
     }
-    Throwable cause = unwrap(error);
+    Throwable cause = Failures.unwrap(error);
     if (cause instanceof SinkOverCapacityException) {
       return reject(source, deliveryId, RejectReason.OVER_CAPACITY, "over capacity, retry later");
     }
@@ -522,14 +494,6 @@ public final class WebhookReceiver {
       retryAfter = Optional.empty();
     }
     return new ReceiveResult.Rejected(reason, message, retryAfter);
-  }
-
-  private static Throwable unwrap(Throwable error) {
-    Throwable t = error;
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 
   private static CompletionStage<ReceiveResult> done(ReceiveResult result) {

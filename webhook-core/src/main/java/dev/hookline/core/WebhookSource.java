@@ -1,5 +1,6 @@
 package dev.hookline.core;
 
+import dev.hookline.core.envelope.SqsLimits;
 import dev.hookline.core.signature.SignatureVerifier;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ public final class WebhookSource {
    * Largest allowed body limit: 1 MiB, the largest SQS message (the envelope adds headers, JSON escaping or base64, so
    * a body near this size can still be refused by the sink with a 413).
    */
-  public static final int MAX_BODY_BYTES_LIMIT = 1024 * 1024;
+  public static final int MAX_BODY_BYTES_LIMIT = SqsLimits.MAX_MESSAGE_BYTES;
 
   /** Default enqueue budget: 5 seconds, well under GitHub's 10 second delivery timeout. */
   public static final Duration DEFAULT_ENQUEUE_BUDGET = Duration.ofSeconds(5);

@@ -33,8 +33,8 @@ class InboundRequestTest {
   }
 
   @Test
-  void methodIsUpperCased() {
-    assertThat(InboundRequest.builder().method("post").build().method()).isEqualTo("POST");
+  void methodIsKeptAsSentBecauseMethodsAreCaseSensitive() {
+    assertThat(InboundRequest.builder().method("post").build().method()).isEqualTo("post");
   }
 
   @Test

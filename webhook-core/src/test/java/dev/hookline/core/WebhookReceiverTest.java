@@ -97,6 +97,13 @@ class WebhookReceiverTest {
   }
 
   @Test
+  void methodsAreCaseSensitiveSoALowerCasePostIs405NotASignatureFailure() {
+    InboundRequest lower = signed(BODY).method("post").build();
+    assertThat(reason(receiver().receiveBlocking("github", lower))).isEqualTo(RejectReason.METHOD_NOT_ALLOWED);
+    assertThat(lower.method()).isEqualTo("post");
+  }
+
+  @Test
   void unknownSourceBeforeSize() {
     InboundRequest tooBigUnsigned = InboundRequest.builder().body(new byte[100]).build();
     assertThat(reason(receiver().receiveBlocking("nope", tooBigUnsigned))).isEqualTo(RejectReason.UNKNOWN_SOURCE);
@@ -302,12 +309,12 @@ class WebhookReceiverTest {
     // SQS MessageDeduplicationId: up to 128 characters; a-z, A-Z, 0-9 and punctuation
     // (Amazon SQS API Reference, SendMessage, MessageDeduplicationId).
     String max = "a".repeat(128);
-    assertThat(WebhookReceiver.queueSafeId(max)).isEqualTo(max);
-    assertThat(WebhookReceiver.queueSafeId("!~{}[]:;")).isEqualTo("!~{}[]:;");
+    assertThat(DeliveryIds.queueSafe(max)).isEqualTo(max);
+    assertThat(DeliveryIds.queueSafe("!~{}[]:;")).isEqualTo("!~{}[]:;");
     for (String bad : List.of("a".repeat(129), "has space", "caf\u00e9", "tab\tid")) {
-      assertThat(WebhookReceiver.queueSafeId(bad)).as(bad).matches("[0-9a-f]{64}");
+      assertThat(DeliveryIds.queueSafe(bad)).as(bad).matches("[0-9a-f]{64}");
     }
-    assertThat(WebhookReceiver.queueSafeId("has space")).isEqualTo(WebhookReceiver.queueSafeId("has space"));
+    assertThat(DeliveryIds.queueSafe("has space")).isEqualTo(DeliveryIds.queueSafe("has space"));
 
     InboundRequest request = signed(BODY).build();
     request = request.toBuilder().headers(with(request.headers(), TestHmacVerifier.DELIVERY, "x".repeat(200))).build();

@@ -82,7 +82,7 @@ final class ApiGatewayBridge {
     if (method == null || method.isBlank()) {
       return reply(ReceiveResult.Rejected.of(RejectReason.MALFORMED, "not an API Gateway request"));
     }
-    if (body == null && "POST".equalsIgnoreCase(method) && !declaresEmptyBody(headers)) {
+    if (body == null && "POST".equals(method) && !declaresEmptyBody(headers)) {
       return reply(ReceiveResult.Rejected.of(RejectReason.MALFORMED, "body is required"));
     }
     byte[] bytes;

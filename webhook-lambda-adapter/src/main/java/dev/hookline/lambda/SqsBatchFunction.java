@@ -4,21 +4,19 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import dev.hookline.core.Attempt;
-import dev.hookline.core.Webhook;
 import dev.hookline.core.WebhookHandler;
 import dev.hookline.core.envelope.EnvelopeCodec;
-import dev.hookline.core.envelope.EnvelopeException;
+import dev.hookline.core.internal.Failures;
 import dev.hookline.core.retry.Decision;
 import dev.hookline.core.retry.WebhookProcessor;
 import dev.hookline.sqs.internal.BatchOutcome;
+import dev.hookline.sqs.internal.DeadLetters;
 import dev.hookline.sqs.internal.MessageEffects;
-import dev.hookline.sqs.internal.SqsMessages;
+import dev.hookline.sqs.internal.MessageSettler;
 import dev.hookline.sqs.internal.VisibilityChange;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -44,7 +42,8 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  * so that only the records that must come back are redelivered. Enable {@code ReportBatchItemFailures} on the event
  * source mapping; without it Lambda ignores the response and retries the whole batch on any failure.
  *
- * <p>Per record, by the processor's {@link Decision}:
+ * <p>Each record goes through the same settling path as in {@code SqsConsumerRunner} (decode → poison or process →
+ * decision), by the processor's {@link Decision}:
  *
  * <ul>
  *   <li><b>Ack</b> — reported as a success; Lambda deletes it.
@@ -52,19 +51,22 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  *       record's receipt handle, capped at SQS's 12 hours), then it is reported as a failure, so Lambda's redelivery
  *       honours the backoff. If the change fails, it still comes back, after the queue's own visibility timeout.
  *   <li><b>DeadLetter</b> (a permanent failure, attempts exhausted, or a record that is not an envelope) — a copy goes
- *       to the dead-letter queue with the failure attributes, and the record is reported as a success, so Lambda
- *       deletes it. If that send fails, the record is reported as a failure: it is never lost.
+ *       to the dead-letter queue with its failure (see the README's dead-letter format), and the record is reported
+ *       as a success, so Lambda deletes it. If that send fails, the record is reported as a failure: it is never
+ *       lost. Dead-lettering needs only {@code HOOKLINE_DLQ_URL}.
  * </ul>
  *
  * <p>The attempt is the record's {@code ApproximateReceiveCount} and {@code ApproximateFirstReceiveTimestamp}. Records
  * run one at a time, in order. On a FIFO queue, once a record fails, it and every later record of the same message
- * group are reported as failures without being handled, so the group's order holds; the later ones get the failed
- * record's retry delay too, so the group comes back together. Other groups go on. Records not
+ * group are reported as failures without being handled, and made visible again at once: SQS returns them only after
+ * the failed record, so the group's order holds. Other groups go on. Records not
  * started when less than the {@linkplain Builder#timeMargin time margin} of the invocation is left are reported as
  * failures too, and handled on redelivery.
  *
- * <p>The source queue's URL, needed for visibility changes, is {@link Builder#queueUrl} when its name matches the
- * record's {@code eventSourceARN}, else it is looked up once per queue with {@code GetQueueUrl} and cached.
+ * <p>The source queue's URL, needed only for visibility changes, is {@link Builder#queueUrl} when its name matches
+ * the record's {@code eventSourceARN}, else it is looked up once per queue with {@code GetQueueUrl} (the function then
+ * needs {@code sqs:GetQueueUrl}) and cached. A failed look-up is logged in one line; those records still come back,
+ * after the queue's visibility timeout.
  *
  * <p><b>Configuration from the environment</b> (the no-argument constructors, which run once per execution
  * environment in the INIT phase; a missing or invalid variable fails INIT with a message naming it):
@@ -74,7 +76,7 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  *   <li>{@code HOOKLINE_HANDLER} — the fully qualified name of your {@link WebhookHandler} class, with a public
  *       no-argument constructor; required by {@link #SqsBatchFunction()} only.
  *   <li>{@code HOOKLINE_QUEUE_URL} — optional: the source queue's URL, which saves one {@code GetQueueUrl} call per
- *       execution environment.
+ *       execution environment; without it the function needs {@code sqs:GetQueueUrl}.
  *   <li>{@code HOOKLINE_MAX_ATTEMPTS} — optional: attempts before dead-lettering (default 5); keep it below the
  *       redrive policy's {@code maxReceiveCount}.
  *   <li>{@code HOOKLINE_SOURCES} and {@code HOOKLINE_SECRET_<NAME>} — optional: as for the receiver functions; they
@@ -113,13 +115,14 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
   /** Time kept back for returning the response when waiting for SQS. */
   private static final long RESPONSE_RESERVE_MILLIS = 200;
 
+  private static final MessageSettler.Outcome KEPT =
+      new MessageSettler.Outcome(MessageSettler.Kind.KEPT, Optional.empty());
+
   private final SqsAsyncClient client;
-  private final WebhookProcessor processor;
-  private final EnvelopeCodec codec;
+  private final MessageSettler settler;
   private final String queueUrl;
   private final String deadLetterQueueUrl;
   private final Duration timeMargin;
-  private final Clock clock;
   /** Event source ARN → effects on that queue. */
   private final Map<String, MessageEffects> effectsByArn = new ConcurrentHashMap<>();
 
@@ -157,12 +160,15 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
     Objects.requireNonNull(builder, "builder");
     builder.validate();
     this.client = builder.client;
-    this.processor = builder.processor;
-    this.codec = builder.codec;
+    this.settler =
+        new MessageSettler(
+            builder.processor,
+            builder.codec,
+            builder.clock,
+            new DeadLetters(builder.client, builder.deadLetterQueueUrl, builder.codec));
     this.queueUrl = builder.queueUrl;
     this.deadLetterQueueUrl = builder.deadLetterQueueUrl;
     this.timeMargin = builder.timeMargin;
-    this.clock = builder.clock;
   }
 
   /**
@@ -187,43 +193,43 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
   public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
     List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
     Set<String> failures = new LinkedHashSet<>();
-    // FIFO group → the retry delay of its failed record (absent when that record got no delay).
-    Map<String, Optional<Integer>> failedGroups = new HashMap<>();
-    Map<MessageEffects, List<VisibilityChange>> retries = new LinkedHashMap<>();
+    MessageSettler.GroupHoldBack holdBack = new MessageSettler.GroupHoldBack();
+    // Event source ARN → the visibility changes for records of that queue, sent in batches at the end.
+    Map<String, List<VisibilityChange>> changes = new LinkedHashMap<>();
 
     for (SQSEvent.SQSMessage record : records) {
       Message message = toMessage(record);
-      Optional<String> group = SqsMessages.messageGroupId(message);
-      if (group.isPresent() && failedGroups.containsKey(group.get())) {
-        log.debug("Holding back a record after a failure in its group. messageId={}", message.messageId());
+      Port port = new Port(record.getEventSourceArn(), changes);
+      if (holdBack.heldBack(message)) {
+        // Visible again at once; SQS returns it only after the failed record, so the group keeps its order.
+        port.changeVisibility(message, 0);
         failures.add(message.messageId());
-        // Come back with the failed record, after its delay, so the group is redelivered together and in order.
-        Optional<Integer> delay = failedGroups.get(group.get());
-        Optional<MessageEffects> effects = delay.isPresent() ? effects(record, context) : Optional.empty();
-        effects.ifPresent(e -> addRetry(retries, e, message, delay.get()));
         continue;
       }
-      Optional<Integer> retryDelay;
+      Optional<MessageSettler.Outcome> outcome = Optional.empty();
       if (context != null && context.getRemainingTimeInMillis() < timeMargin.toMillis()) {
         log.debug("Too little time left to start a record. messageId={}", message.messageId());
-        retryDelay = Optional.empty();
       } else {
-        Outcome outcome = handle(record, message, context, retries);
-        if (outcome.done()) {
-          continue;
+        outcome = Optional.of(await(settler.settle(message, port), context, KEPT));
+        if (outcome.get().kind() == MessageSettler.Kind.KEPT) {
+          log.warn("Record not settled; reporting it as failed. messageId={}", message.messageId());
         }
-        retryDelay = outcome.retryDelaySeconds();
       }
-      failures.add(message.messageId());
-      group.ifPresent(g -> failedGroups.put(g, retryDelay));
+      holdBack.record(message, outcome);
+      if (outcome.isEmpty() || !outcome.get().done()) {
+        failures.add(message.messageId());
+      }
     }
 
     // Visibility changes are batched per queue; each retried record is reported as a failure either way.
-    retries.forEach(
-        (effects, changes) -> {
+    changes.forEach(
+        (arn, batch) -> {
+          Optional<MessageEffects> effects = effects(arn, context);
           BatchOutcome outcome =
-              await(effects.changeVisibility(changes), context, new BatchOutcome(Set.of(), Map.of()));
-          for (VisibilityChange change : changes) {
+              effects.isEmpty()
+                  ? new BatchOutcome(Set.of(), Map.of())
+                  : await(effects.get().changeVisibility(batch), context, new BatchOutcome(Set.of(), Map.of()));
+          for (VisibilityChange change : batch) {
             if (!outcome.succeeded(change.message().messageId())) {
               log.warn(
                   "Could not set the retry delay; the record returns after the queue's visibility timeout."
@@ -263,85 +269,34 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
   }
 
   /**
-   * Queues a retry delay for a record. A record without a message id is skipped: it cannot be reported as failed,
-   * so Lambda deletes it whatever its visibility, and the batch results are keyed by message id.
+   * The function's way to SQS: Lambda deletes every record the batch response does not name, so a delete is only
+   * not reporting the record; visibility changes are collected per queue and sent once the batch is done.
    */
-  private static void addRetry(
-      Map<MessageEffects, List<VisibilityChange>> retries, MessageEffects effects, Message message, int seconds) {
-    if (hasId(message.messageId())) {
-      retries.computeIfAbsent(effects, k -> new ArrayList<>()).add(new VisibilityChange(message, seconds));
+  private static final class Port implements MessageSettler.Port {
+    private final String arn;
+    private final Map<String, List<VisibilityChange>> changes;
+
+    Port(String arn, Map<String, List<VisibilityChange>> changes) {
+      this.arn = arn == null ? "" : arn;
+      this.changes = changes;
     }
-  }
 
-  /**
-   * What became of one record.
-   *
-   * @param done whether Lambda may delete it
-   * @param retryDelaySeconds for a failed record, the visibility timeout it was given, if any
-   */
-  private record Outcome(boolean done, Optional<Integer> retryDelaySeconds) {
-    static final Outcome DONE = new Outcome(true, Optional.empty());
-    static final Outcome FAILED = new Outcome(false, Optional.empty());
-
-    static Outcome of(boolean done) {
-      return done ? DONE : FAILED;
+    @Override
+    public CompletableFuture<?> delete(Message message) {
+      return CompletableFuture.completedFuture(null);
     }
-  }
 
-  private Outcome handle(
-      SQSEvent.SQSMessage record,
-      Message message,
-      Context context,
-      Map<MessageEffects, List<VisibilityChange>> retries) {
-    Attempt attempt = SqsMessages.attempt(message, clock.instant());
-    Webhook webhook = null;
-    Decision decision;
-    try {
-      if (message.body() == null) {
-        throw new EnvelopeException("record has no body", null);
+    @Override
+    public void changeVisibility(Message message, int seconds) {
+      // A record without a message id cannot be reported as failed, so Lambda deletes it whatever its visibility.
+      if (hasId(message.messageId())) {
+        changes.computeIfAbsent(arn, k -> new ArrayList<>()).add(new VisibilityChange(message, seconds));
       }
-      webhook = codec.decode(message.body(), SqsMessages.stringAttributes(message));
-    } catch (RuntimeException e) {
-      // Not an envelope nor the direct-integration form: poison, dead-lettered at once.
-      decision = processor.poison(e, attempt);
-      return Outcome.of(deadLetter(record, message, (Decision.DeadLetter) decision, null, context));
     }
-    decision = processor.process(webhook, attempt);
-    if (decision instanceof Decision.Ack) {
-      return Outcome.DONE;
-    }
-    if (decision instanceof Decision.Retry) {
-      Optional<MessageEffects> effects = effects(record, context);
-      if (effects.isEmpty()) {
-        return Outcome.FAILED;
-      }
-      int seconds = SqsMessages.visibilitySeconds(((Decision.Retry) decision).after());
-      addRetry(retries, effects.get(), message, seconds);
-      return new Outcome(false, Optional.of(seconds));
-    }
-    return Outcome.of(deadLetter(record, message, (Decision.DeadLetter) decision, webhook, context));
   }
 
-  private boolean deadLetter(
-      SQSEvent.SQSMessage record, Message message, Decision.DeadLetter decision, Webhook webhook, Context context) {
-    Optional<MessageEffects> effects = effects(record, context);
-    if (effects.isEmpty()) {
-      return false;
-    }
-    CompletableFuture<Boolean> sent =
-        webhook == null
-            ? effects.get().sendToDeadLetterQueue(message, decision.report())
-            : effects.get().sendToDeadLetterQueue(message, decision.report(), webhook);
-    boolean done = await(sent, context, Boolean.FALSE);
-    if (!done) {
-      log.warn("Dead-letter send failed; reporting the record as failed. messageId={}", message.messageId());
-    }
-    return done;
-  }
-
-  /** Returns the effects for the record's queue, resolving its URL once; empty when it cannot be resolved. */
-  private Optional<MessageEffects> effects(SQSEvent.SQSMessage record, Context context) {
-    String arn = record.getEventSourceArn() == null ? "" : record.getEventSourceArn();
+  /** Returns the effects for a queue, resolving its URL once; empty when it cannot be resolved. */
+  private Optional<MessageEffects> effects(String arn, Context context) {
     MessageEffects cached = effectsByArn.get(arn);
     if (cached != null) {
       return Optional.of(cached);
@@ -351,7 +306,7 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
       return Optional.empty();
     }
     return Optional.of(
-        effectsByArn.computeIfAbsent(arn, k -> new MessageEffects(client, url.get(), deadLetterQueueUrl, codec)));
+        effectsByArn.computeIfAbsent(arn, k -> new MessageEffects(client, url.get())));
   }
 
   private Optional<String> resolveQueueUrl(String arn, Context context) {
@@ -370,7 +325,10 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
             .thenApply(r -> r.queueUrl());
     String found = await(lookup, context, null);
     if (found == null) {
-      log.warn("Could not look up the queue URL. queue={}", queue.name());
+      log.warn(
+          "Could not look up the queue URL, so retry delays cannot be set; those records return after the queue's"
+              + " visibility timeout. Set HOOKLINE_QUEUE_URL, or allow sqs:GetQueueUrl. queue={}",
+          queue.name());
     }
     return Optional.ofNullable(found);
   }
@@ -387,7 +345,8 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
       Thread.currentThread().interrupt();
       return fallback;
     } catch (ExecutionException | TimeoutException e) {
-      log.warn("SQS call failed or timed out. error={}", e.getClass().getSimpleName(), e.getCause());
+      // One line: the callers say what it meant, and an expected failure (a missing queue) needs no stack trace.
+      log.warn("SQS call failed or timed out. error={}", Failures.unwrap(e));
       return fallback;
     }
   }

@@ -14,14 +14,14 @@ import java.util.Map;
  * string values, and deserializes them the way the managed Java runtime does ({@link LambdaEventSerializers}), not
  * with a plain object mapper.
  */
-final class Events {
+public final class Events {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private Events() {}
 
   /** Returns a template's text. */
-  static String template(String name) {
+  public static String template(String name) {
     try (InputStream in = Events.class.getResourceAsStream("/events/" + name)) {
       if (in == null) {
         throw new IllegalArgumentException("no event template " + name);
@@ -36,7 +36,7 @@ final class Events {
    * Replaces each {@code ${KEY}} inside a JSON string with the value, JSON-escaped; a null value replaces
    * {@code "${KEY}"} (quotes included) with {@code null}. Fails if a placeholder is missing or left over.
    */
-  static String fill(String template, Map<String, String> values) {
+  public static String fill(String template, Map<String, String> values) {
     String json = template;
     for (Map.Entry<String, String> e : values.entrySet()) {
       String placeholder = "${" + e.getKey() + "}";
@@ -57,16 +57,16 @@ final class Events {
   }
 
   /** Deserializes as the Lambda Java runtime does. */
-  static <T> T parse(String json, Class<T> type) {
+  public static <T> T parse(String json, Class<T> type) {
     return LambdaEventSerializers.serializerFor(type, Events.class.getClassLoader()).fromJson(json);
   }
 
   /** Loads, fills and deserializes a template. */
-  static <T> T load(String name, Map<String, String> values, Class<T> type) {
+  public static <T> T load(String name, Map<String, String> values, Class<T> type) {
     return parse(fill(template(name), values), type);
   }
 
-  static String quote(String value) {
+  public static String quote(String value) {
     if (value == null) {
       return "null";
     }

@@ -18,6 +18,8 @@ import dev.hookline.core.retry.WebhookProcessor;
 import dev.hookline.core.signature.GitHubVerifier;
 import dev.hookline.core.signature.StripeVerifier;
 import dev.hookline.sqs.SqsEnqueuer;
+import dev.hookline.sqs.internal.DeadLetterFormat;
+import dev.hookline.sqs.internal.SqsMessages;
 import dev.hookline.testkit.ElasticMqExtension;
 import dev.hookline.testkit.SignedRequest;
 import java.nio.charset.StandardCharsets;
@@ -218,7 +220,7 @@ class LambdaEndToEndIntegrationTest {
     assertThat(handled).extracting(Webhook::deliveryId).containsExactly("gh-ok");
     Message dead = SqsEvents.receive(sqs, queues.dlqUrl(), 1, WAIT).get(0);
     assertThat(dead.body()).isEqualTo("{\"hello\":\"not a hookline envelope\"}");
-    assertThat(dead.messageAttributes().get(FailureReport.ATTR_REASON).stringValue())
+    assertThat(DeadLetterFormat.fields(SqsMessages.stringAttributes(dead)).get("reason"))
         .isEqualTo(FailureReport.REASON_POISON_MESSAGE);
   }
 }

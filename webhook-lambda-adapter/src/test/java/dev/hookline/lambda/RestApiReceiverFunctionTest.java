@@ -130,6 +130,16 @@ class RestApiReceiverFunctionTest {
   }
 
   @Test
+  void anyMethodButPostIs405BeforeTheBodyIsLookedAt() {
+    for (String method : new String[] {"GET", "post", "PUT"}) {
+      APIGatewayProxyRequestEvent event = event(signed(BODY));
+      event.setHttpMethod(method);
+      event.setBody(null);
+      assertThat(function.handleRequest(event, TestContext.plenty()).getStatusCode()).as(method).isEqualTo(405);
+    }
+  }
+
+  @Test
   void overCapacityIs429WithRetryAfter() {
     sink.failNext(1, new SinkOverCapacityException("full"));
 

@@ -16,7 +16,8 @@ import dev.hookline.core.retry.Backoff;
 import dev.hookline.core.retry.FailureReport;
 import dev.hookline.core.retry.RetryPolicy;
 import dev.hookline.core.retry.WebhookProcessor;
-import dev.hookline.sqs.internal.MessageEffects;
+import dev.hookline.sqs.internal.DeadLetterFormat;
+import dev.hookline.sqs.internal.SqsMessages;
 import dev.hookline.testkit.ElasticMqExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -135,14 +136,14 @@ class SqsBatchFunctionIntegrationTest {
     assertThat(dead).hasSize(2);
     Message permanent = byId(dead, "broken-1");
     assertThat(permanent.body()).isEqualTo(byId(received, "broken-1").body());
-    assertThat(permanent.messageAttributes().get(FailureReport.ATTR_REASON).stringValue())
+    assertThat(DeadLetterFormat.fields(SqsMessages.stringAttributes(permanent)).get("reason"))
         .isEqualTo(FailureReport.REASON_PERMANENT_FAILURE);
-    assertThat(permanent.messageAttributes().get(FailureReport.ATTR_ERROR_MESSAGE).stringValue())
+    assertThat(DeadLetterFormat.fields(SqsMessages.stringAttributes(permanent)).get("errorMessage"))
         .isEqualTo("order 42 does not exist");
     Message poison = dead.stream().filter(m -> m.body().startsWith("<xml>")).findFirst().orElseThrow();
-    assertThat(poison.messageAttributes().get(FailureReport.ATTR_REASON).stringValue())
+    assertThat(DeadLetterFormat.fields(SqsMessages.stringAttributes(poison)).get("reason"))
         .isEqualTo(FailureReport.REASON_POISON_MESSAGE);
-    assertThat(poison.messageAttributes().get(MessageEffects.ATTR_ORIGINAL_MESSAGE_ID).stringValue())
+    assertThat(DeadLetterFormat.fields(SqsMessages.stringAttributes(poison)).get("originalMessageId"))
         .isEqualTo(received.stream().filter(m -> m.body().startsWith("<xml>")).findFirst().orElseThrow().messageId());
 
     // The retry delay (1 s) replaced the queue's 30 s visibility timeout: the record is back within seconds.
@@ -174,9 +175,9 @@ class SqsBatchFunctionIntegrationTest {
 
     assertThat(response.getBatchItemFailures()).isEmpty();
     Message dead = SqsEvents.receive(sqs, queues.dlqUrl(), 1, WAIT).get(0);
-    assertThat(dead.messageAttributes().get(FailureReport.ATTR_REASON).stringValue())
+    assertThat(DeadLetterFormat.fields(SqsMessages.stringAttributes(dead)).get("reason"))
         .isEqualTo(FailureReport.REASON_ATTEMPTS_EXHAUSTED);
-    assertThat(dead.messageAttributes().get(FailureReport.ATTR_ATTEMPTS).stringValue()).isEqualTo("3");
+    assertThat(DeadLetterFormat.fields(SqsMessages.stringAttributes(dead)).get("attempts")).isEqualTo("3");
     assertThat(dead.messageAttributes().get(EnvelopeCodec.ATTR_DELIVERY_ID).stringValue()).isEqualTo("always-fails");
   }
 
@@ -193,6 +194,25 @@ class SqsBatchFunctionIntegrationTest {
             SqsEvents.event("sqs-standard.json", SQS.queueArn(queueUrl), received), TestContext.plenty());
 
     assertThat(SqsEvents.failures(response)).containsExactly(received.get(0).messageId());
+  }
+
+  @Test
+  void aRecordThatIsNotAnEnvelopeIsDeadLetteredWithOnlyTheDlqUrlEvenWhenTheQueueUrlCannotBeFound() {
+    ElasticMqExtension.QueuePair queues = SQS.createQueueWithDlq("lambda-no-url", 10, 30);
+    sqs.sendMessage(b -> b.queueUrl(queues.queueUrl()).messageBody("<xml>not an envelope</xml>"));
+    List<Message> received = SqsEvents.receive(sqs, queues.queueUrl(), 1, WAIT);
+    // No HOOKLINE_QUEUE_URL, and an event source ARN naming a queue GetQueueUrl cannot find.
+    SqsBatchFunction function = function(queues.dlqUrl(), Duration.ofSeconds(1)).build();
+    String unknownArn = SQS.queueArn(queues.queueUrl()).replace("lambda-no-url", "gone-lambda-no-url");
+
+    SQSBatchResponse response =
+        function.handleRequest(SqsEvents.event("sqs-standard.json", unknownArn, received), TestContext.plenty());
+
+    assertThat(response.getBatchItemFailures()).isEmpty();
+    Message dead = SqsEvents.receive(sqs, queues.dlqUrl(), 1, WAIT).get(0);
+    assertThat(dead.body()).isEqualTo("<xml>not an envelope</xml>");
+    assertThat(DeadLetterFormat.read(SqsMessages.stringAttributes(dead)).reason())
+        .isEqualTo(FailureReport.REASON_POISON_MESSAGE);
   }
 
   @Test

@@ -15,6 +15,7 @@ import dev.hookline.core.signature.SignatureVerifier;
 import dev.hookline.core.signature.SignatureVerifiers;
 import dev.hookline.sqs.admin.ApiGatewayDirectIntegration;
 import dev.hookline.sqs.admin.DirectIntegrationSender;
+import dev.hookline.sqs.internal.DeadLetterFormat;
 import dev.hookline.sqs.internal.SqsMessages;
 import dev.hookline.testkit.ElasticMqExtension;
 import dev.hookline.testkit.SignedRequest;
@@ -149,7 +150,7 @@ class SqsBatchFunctionSignatureIntegrationTest {
     List<Message> dead = SqsEvents.receive(SQS.syncClient(), queues.dlqUrl(), 1, WAIT);
     assertThat(dead).singleElement().satisfies(m -> {
       assertThat(deadLetteredBody(m)).isEqualTo(text(tampered.body()));
-      assertThat(m.messageAttributes().get(FailureReport.ATTR_REASON).stringValue())
+      assertThat(DeadLetterFormat.fields(SqsMessages.stringAttributes(m)).get("reason"))
           .isEqualTo(FailureReport.REASON_SIGNATURE_INVALID);
     });
     // Lambda deleted the handled and the dead-lettered records: nothing is left, in flight or not.
@@ -197,7 +198,7 @@ class SqsBatchFunctionSignatureIntegrationTest {
         .hasSize(SignatureVerifiers.SCHEMES.size())
         .allSatisfy(
             m ->
-                assertThat(m.messageAttributes().get(FailureReport.ATTR_REASON).stringValue())
+                assertThat(DeadLetterFormat.fields(SqsMessages.stringAttributes(m)).get("reason"))
                     .isEqualTo(FailureReport.REASON_SIGNATURE_INVALID));
     assertThat(dead.stream().map(m -> deadLetteredBody(m))).containsExactlyInAnyOrderElementsOf(tamperedBodies.values());
   }

@@ -23,14 +23,14 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * events) with the message's id, receipt handle, body, MD5, system attributes and message attributes, serialized to
  * JSON and read back with the runtime's serializer.
  */
-final class SqsEvents {
+public final class SqsEvents {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private SqsEvents() {}
 
   /** Builds the event JSON for messages from a queue with the given ARN. */
-  static String json(String template, String queueArn, List<Message> messages) {
+  public static String json(String template, String queueArn, List<Message> messages) {
     try {
       ObjectNode event = (ObjectNode) JSON.readTree(Events.template(template));
       ObjectNode sample = (ObjectNode) event.withArray("Records").get(0);
@@ -62,12 +62,12 @@ final class SqsEvents {
   }
 
   /** Builds and deserializes the event as the Lambda Java runtime does. */
-  static SQSEvent event(String template, String queueArn, List<Message> messages) {
+  public static SQSEvent event(String template, String queueArn, List<Message> messages) {
     return Events.parse(json(template, queueArn, messages), SQSEvent.class);
   }
 
   /** Returns the event with one system attribute of one record replaced, as JSON read back by the runtime. */
-  static SQSEvent withAttribute(
+  public static SQSEvent withAttribute(
       String template, String queueArn, List<Message> messages, int index, String name, String value) {
     try {
       ObjectNode event = (ObjectNode) JSON.readTree(json(template, queueArn, messages));
@@ -82,7 +82,7 @@ final class SqsEvents {
    * Returns the event with the {@code messageId} of some records replaced (a null value writes JSON null), as JSON
    * read back by the runtime.
    */
-  static SQSEvent withMessageIds(String template, String queueArn, List<Message> messages, Map<Integer, String> ids) {
+  public static SQSEvent withMessageIds(String template, String queueArn, List<Message> messages, Map<Integer, String> ids) {
     try {
       ObjectNode event = (ObjectNode) JSON.readTree(json(template, queueArn, messages));
       ids.forEach((index, id) -> ((ObjectNode) event.withArray("Records").get(index)).put("messageId", id));
@@ -93,14 +93,14 @@ final class SqsEvents {
   }
 
   /** Ids the function reported as failures. */
-  static Set<String> failures(SQSBatchResponse response) {
+  public static Set<String> failures(SQSBatchResponse response) {
     return response.getBatchItemFailures().stream()
         .map(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
         .collect(Collectors.toSet());
   }
 
   /** Does what Lambda does after a partial batch response: deletes every record not reported as failed. */
-  static List<String> lambdaDeletesSuccesses(SqsClient sqs, String queueUrl, SQSEvent event, SQSBatchResponse response) {
+  public static List<String> lambdaDeletesSuccesses(SqsClient sqs, String queueUrl, SQSEvent event, SQSBatchResponse response) {
     Set<String> failed = failures(response);
     List<String> deleted = new ArrayList<>();
     for (SQSEvent.SQSMessage record : event.getRecords()) {
@@ -113,7 +113,7 @@ final class SqsEvents {
   }
 
   /** Receives up to {@code count} messages with all attributes, polling until a deadline. */
-  static List<Message> receive(SqsClient sqs, String queueUrl, int count, java.time.Duration within) {
+  public static List<Message> receive(SqsClient sqs, String queueUrl, int count, java.time.Duration within) {
     List<Message> received = new ArrayList<>();
     long deadline = System.nanoTime() + within.toNanos();
     while (received.size() < count && System.nanoTime() < deadline) {

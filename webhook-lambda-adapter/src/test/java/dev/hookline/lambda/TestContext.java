@@ -7,16 +7,16 @@ import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.nio.charset.StandardCharsets;
 
 /** A Lambda {@link Context} for tests with a fixed remaining time. */
-final class TestContext implements Context {
+public final class TestContext implements Context {
 
   private final int remainingMillis;
 
-  TestContext(int remainingMillis) {
+  public TestContext(int remainingMillis) {
     this.remainingMillis = remainingMillis;
   }
 
   /** A context with 30 seconds left, the API Gateway integration timeout's order of magnitude. */
-  static TestContext plenty() {
+  public static TestContext plenty() {
     return new TestContext(30_000);
   }
 

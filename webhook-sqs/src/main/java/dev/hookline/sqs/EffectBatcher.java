@@ -1,13 +1,12 @@
 package dev.hookline.sqs;
 
+import dev.hookline.core.envelope.SqsLimits;
 import dev.hookline.sqs.internal.BatchOutcome;
 import dev.hookline.sqs.internal.MessageEffects;
-import dev.hookline.sqs.internal.SqsMessages;
 import dev.hookline.sqs.internal.VisibilityChange;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,8 +22,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * Collects deletes and visibility changes for a short linger and sends them as batch calls of up to 10 entries (a
- * full batch goes at once). After {@link #close()} new entries are sent straight away; after {@link #abort()} they
- * are dropped (a simulated crash).
+ * full batch goes at once). After {@link #close()} new entries are sent straight away.
  *
  * <p>Thread-safety: thread-safe.
  */
@@ -70,12 +68,6 @@ final class EffectBatcher {
     return CompletableFuture.allOf(deletes.close(), visibility.close());
   }
 
-  /** Drops everything pending and everything added later. */
-  void abort() {
-    deletes.abort();
-    visibility.abort();
-  }
-
   private static final class Lane<T> {
     private final String operation;
     private final Function<List<T>, CompletableFuture<BatchOutcome>> send;
@@ -86,7 +78,6 @@ final class EffectBatcher {
     private List<Pending<T>> pending = new ArrayList<>();
     private ScheduledFuture<?> timer;
     private boolean closed;
-    private boolean aborted;
 
     Lane(
         String operation,
@@ -104,12 +95,8 @@ final class EffectBatcher {
       List<Pending<T>> now = null;
       lock.lock();
       try {
-        if (aborted) {
-          log.debug("Dropped after abort. operation={} messageId={}", operation, messageId);
-          return CompletableFuture.completedFuture(new BatchOutcome(Set.of(), Map.of(messageId, "aborted")));
-        }
         pending.add(entry);
-        if (closed || lingerNanos == 0 || pending.size() >= SqsMessages.MAX_BATCH_ENTRIES) {
+        if (closed || lingerNanos == 0 || pending.size() >= SqsLimits.MAX_BATCH_ENTRIES) {
           now = takeLocked();
         } else if (timer == null) {
           try {
@@ -191,20 +178,6 @@ final class EffectBatcher {
       }
       sendAll(now);
       return CompletableFuture.allOf(sending.toArray(new CompletableFuture<?>[0]));
-    }
-
-    void abort() {
-      List<Pending<T>> dropped;
-      lock.lock();
-      try {
-        aborted = true;
-        dropped = takeLocked();
-      } finally {
-        lock.unlock();
-      }
-      for (Pending<T> p : dropped) {
-        p.result().complete(new BatchOutcome(Set.of(), Map.of()));
-      }
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.hookline.sqs;
 
 import dev.hookline.core.PipelineListener;
+import dev.hookline.core.envelope.SqsLimits;
 import dev.hookline.sqs.internal.SqsMessages;
 import java.time.Duration;
 import java.util.Objects;
@@ -25,7 +26,7 @@ public final class SqsConsumerConfig {
   public static final Duration MAX_WAIT_TIME = Duration.ofSeconds(20);
 
   /** The longest a message may be kept invisible from its receipt (SQS's 12-hour visibility limit). */
-  public static final Duration MAX_PROCESSING_TIME_LIMIT = Duration.ofSeconds(SqsMessages.MAX_VISIBILITY_SECONDS);
+  public static final Duration MAX_PROCESSING_TIME_LIMIT = Duration.ofSeconds(SqsLimits.MAX_VISIBILITY_SECONDS);
 
   private final String queueUrl;
   private final String deadLetterQueueUrl;

@@ -1,15 +1,18 @@
 package dev.hookline.sqs;
 
-import dev.hookline.core.Attempt;
 import dev.hookline.core.PipelineListener;
-import dev.hookline.core.Webhook;
 import dev.hookline.core.envelope.EnvelopeCodec;
-import dev.hookline.core.retry.Decision;
+import dev.hookline.core.envelope.SqsLimits;
+import dev.hookline.core.internal.FreshRandom;
+import dev.hookline.core.internal.Threads;
+import dev.hookline.core.retry.Backoff;
+import dev.hookline.core.retry.Jitter;
 import dev.hookline.core.retry.WebhookProcessor;
-import dev.hookline.sqs.internal.BatchOutcome;
+import dev.hookline.sqs.internal.DeadLetters;
 import dev.hookline.sqs.internal.MessageEffects;
+import dev.hookline.sqs.internal.MessageSettler;
+import dev.hookline.sqs.internal.SqsErrors;
 import dev.hookline.sqs.internal.SqsMessages;
-import dev.hookline.sqs.internal.VisibilityChange;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,11 +36,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
@@ -80,11 +81,11 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
  * <p><b>Receive errors</b> (5xx, throttling, connection errors) make the poller back off exponentially with jitter
  * and try again; a poller never stops on an error.
  *
- * <p><b>Shutdown.</b> {@link #close()} stops polling at once — a pending long poll is cancelled, so messages SQS
- * may have handed to that cancelled call become visible again only after their visibility timeout — then lets
+ * <p><b>Shutdown.</b> {@link #close()} stops polling — receives in progress get a second to return, and what they
+ * bring is made visible again at once; long polls still waiting on an empty queue are then cancelled — then lets
  * messages being handled finish until {@link SqsConsumerConfig#shutdownTimeout()}, makes unfinished ones visible
- * again at once, and sends pending deletes. It returns within the shutdown timeout plus a few seconds for those
- * final calls.
+ * again at once, and sends pending deletes. No message is left invisible by a close. It returns within the shutdown
+ * timeout plus a few seconds for those final calls.
  *
  * <p><b>Ownership.</b> The SQS client and an executor you pass in are yours: the runner never closes them. Without
  * an executor the runner creates a pool of {@code maxInFlight} threads named {@code hookline-consumer-N} and closes
@@ -96,12 +97,18 @@ public final class SqsConsumerRunner implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SqsConsumerRunner.class);
 
+  private static final Duration DEFAULT_RECEIVE_BACKOFF_MIN = Duration.ofMillis(100);
+  private static final Duration DEFAULT_RECEIVE_BACKOFF_MAX = Duration.ofSeconds(10);
+
   /** How long {@link #close()} waits for the final SQS calls after the shutdown timeout. */
   private static final Duration FINAL_CALLS_TIMEOUT = Duration.ofSeconds(5);
 
-  private static final AtomicInteger HANDLER_THREADS = new AtomicInteger();
-  private static final AtomicInteger POLLER_THREADS = new AtomicInteger();
-  private static final AtomicInteger TIMER_THREADS = new AtomicInteger();
+  /**
+   * How long {@link #close()} lets receives in progress return before cancelling them, so that what SQS already
+   * handed them is released at once rather than left invisible for a whole visibility timeout. A long poll still
+   * waiting after this found the queue empty.
+   */
+  private static final Duration RECEIVE_GRACE = Duration.ofSeconds(1);
 
   private enum State {
     NEW,
@@ -112,18 +119,18 @@ public final class SqsConsumerRunner implements AutoCloseable {
 
   private final SqsAsyncClient client;
   private final SqsConsumerConfig config;
-  private final WebhookProcessor processor;
-  private final EnvelopeCodec codec;
   private final Executor userExecutor;
   private final Clock clock;
-  private final ReceiveBackoff backoff;
-  private final PipelineListener listener;
+  private final Backoff receiveErrorBackoff;
   private final MessageEffects effects;
+  private final MessageSettler settler;
+  private final String threadPrefix;
   private final Semaphore permits;
   private final int receiveBatch;
   private final Map<String, InFlightMessage> inFlight = new ConcurrentHashMap<>();
   private final Set<CompletableFuture<?>> receives = ConcurrentHashMap.newKeySet();
   private final Set<CompletableFuture<?>> deadLetterSends = ConcurrentHashMap.newKeySet();
+  private final Set<Thread> receiving = ConcurrentHashMap.newKeySet();
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
   private final CountDownLatch stopping = new CountDownLatch(1);
   private final CountDownLatch closed = new CountDownLatch(1);
@@ -140,15 +147,19 @@ public final class SqsConsumerRunner implements AutoCloseable {
   private SqsConsumerRunner(Builder b) {
     this.client = b.client;
     this.config = b.config;
-    this.processor = b.processor;
-    this.codec = b.codec;
     this.userExecutor = b.executor;
     this.clock = b.clock;
-    this.backoff = new ReceiveBackoff(b.receiveBackoffMin, b.receiveBackoffMax, b.random);
-    this.listener = PipelineListener.safe(config.listener());
-    this.effects = new MessageEffects(client, config.queueUrl(), config.deadLetterQueueUrl(), codec);
+    this.receiveErrorBackoff =
+        b.receiveErrorBackoff != null
+            ? b.receiveErrorBackoff
+            : Backoff.exponential(DEFAULT_RECEIVE_BACKOFF_MIN, 2.0, DEFAULT_RECEIVE_BACKOFF_MAX, Jitter.EQUAL, b.random);
+    this.effects = new MessageEffects(client, config.queueUrl());
+    this.settler =
+        new MessageSettler(
+            b.processor, b.codec, b.clock, new DeadLetters(client, config.deadLetterQueueUrl(), b.codec));
+    this.threadPrefix = "hookline-consumer-" + Threads.queueName(config.queueUrl());
     this.permits = new Semaphore(config.maxInFlight());
-    this.receiveBatch = Math.min(SqsMessages.MAX_BATCH_ENTRIES, config.maxInFlight());
+    this.receiveBatch = Math.min(SqsLimits.MAX_BATCH_ENTRIES, config.maxInFlight());
   }
 
   /** {@return a new builder} */
@@ -189,14 +200,16 @@ public final class SqsConsumerRunner implements AutoCloseable {
                 60,
                 TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(),
-                named("hookline-consumer-", HANDLER_THREADS, true));
+                Threads.named(threadPrefix, true));
         pool.allowCoreThreadTimeOut(true);
         ownedExecutor = pool;
         executor = pool;
       }
       long period = config.heartbeatInterval().toNanos();
-      heartbeat = scheduler.scheduleWithFixedDelay(this::heartbeatSafely, period, period, TimeUnit.NANOSECONDS);
-      ThreadFactory pollerThreads = named("hookline-consumer-poller-", POLLER_THREADS, false);
+      LeaseKeeper leases =
+          new LeaseKeeper(inFlight, effects, config, PipelineListener.safe(config.listener()), clock);
+      heartbeat = scheduler.scheduleWithFixedDelay(leases, period, period, TimeUnit.NANOSECONDS);
+      ThreadFactory pollerThreads = Threads.named(threadPrefix + "-poller", false);
       for (int i = 0; i < config.pollers(); i++) {
         Thread t = pollerThreads.newThread(this::pollLoop);
         pollers.add(t);
@@ -226,6 +239,10 @@ public final class SqsConsumerRunner implements AutoCloseable {
       } catch (InterruptedException e) {
         return;
       }
+      if (state.get() != State.RUNNING) {
+        permits.release(wanted);
+        return;
+      }
       List<Message> messages;
       try {
         messages = receive(wanted);
@@ -242,12 +259,12 @@ public final class SqsConsumerRunner implements AutoCloseable {
           return;
         }
         failures++;
-        Duration wait = backoff.delay(failures);
+        Duration wait = receiveErrorBackoff.delay(failures);
         Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
         if (failures > 1 && failures % 10 != 0) {
           // Once per ten during a long outage is enough to see it.
           log.debug("Receive failed again. queue={} consecutiveFailures={} wait={}", config.queueUrl(), failures, wait);
-        } else if (MessageEffects.retryable(cause)) {
+        } else if (SqsErrors.retryable(cause)) {
           log.warn(
               "Receive failed; backing off. queue={} consecutiveFailures={} wait={}",
               config.queueUrl(),
@@ -327,15 +344,17 @@ public final class SqsConsumerRunner implements AutoCloseable {
                 MessageSystemAttributeName.MESSAGE_GROUP_ID)
             .messageAttributeNames("All")
             .build();
-    CompletableFuture<ReceiveMessageResponse> call = client.receiveMessage(request);
-    receives.add(call);
+    receiving.add(Thread.currentThread());
     try {
-      if (state.get() != State.RUNNING) {
-        call.cancel(true);
+      CompletableFuture<ReceiveMessageResponse> call = client.receiveMessage(request);
+      receives.add(call);
+      try {
+        return call.get().messages();
+      } finally {
+        receives.remove(call);
       }
-      return call.get().messages();
     } finally {
-      receives.remove(call);
+      receiving.remove(Thread.currentThread());
     }
   }
 
@@ -388,140 +407,79 @@ public final class SqsConsumerRunner implements AutoCloseable {
   // Handling
 
   private void handleGroup(List<InFlightMessage> group) {
-    for (int i = 0; i < group.size(); i++) {
-      InFlightMessage f = group.get(i);
-      boolean done = handleOne(f);
-      if (!done) {
-        List<InFlightMessage> rest = group.subList(i + 1, group.size());
-        if (!rest.isEmpty()) {
-          log.debug(
-              "Holding back the rest of a FIFO group after a failure. messageId={} group={} heldBack={}",
-              f.messageId(),
-              SqsMessages.messageGroupId(f.message()).orElse(""),
-              rest.size());
-          for (InFlightMessage later : rest) {
-            release(later);
-          }
-        }
-        return;
+    MessageSettler.GroupHoldBack holdBack = new MessageSettler.GroupHoldBack();
+    for (InFlightMessage f : group) {
+      if (holdBack.heldBack(f.message())) {
+        release(f);
+        continue;
       }
+      Optional<MessageSettler.Outcome> outcome = handleOne(f);
+      holdBack.record(f.message(), outcome);
     }
   }
 
   /**
-   * Decodes, processes and settles one message.
+   * Decodes, processes and settles one message through the {@link MessageSettler}.
    *
-   * @return true when the message is done (deleted or dead-lettered), false when it stays on the queue
+   * @return the outcome (on a FIFO queue once a dead-letter copy was stored, so the group keeps its order); empty
+   *     when the message was not started (released, or the runner is closing)
    */
-  private boolean handleOne(InFlightMessage f) {
-    Message m = f.message();
+  private Optional<MessageSettler.Outcome> handleOne(InFlightMessage f) {
     if (f.settled()) {
-      return false;
+      return Optional.empty();
     }
     if (state.get() != State.RUNNING) {
       // Closing: work not yet started goes back to the queue at once instead of delaying shutdown.
       release(f);
-      return false;
+      return Optional.empty();
     }
-    Attempt attempt = SqsMessages.attempt(m, clock.instant());
-    Webhook webhook = null;
-    Decision decision;
+    Settling port = new Settling(f);
+    CompletableFuture<MessageSettler.Outcome> outcome = settler.settle(f.message(), port);
+    if (port.accepted || f.settle()) {
+      finish(f);
+    }
+    if (!outcome.isDone()) {
+      deadLetterSends.add(outcome);
+      outcome.whenComplete((o, error) -> deadLetterSends.remove(outcome));
+      if (!config.fifo()) {
+        return Optional.of(new MessageSettler.Outcome(MessageSettler.Kind.DONE, Optional.empty()));
+      }
+    }
     try {
-      try {
-        webhook = codec.decode(m.body(), SqsMessages.stringAttributes(m));
-      } catch (RuntimeException e) {
-        log.debug("Undecodable message. messageId={} attempt={}", m.messageId(), attempt.number(), e);
-        decision = processor.poison(e, attempt);
-        return settle(f, decision, Optional.empty(), attempt);
-      }
-      decision = processor.process(webhook, attempt);
-    } catch (RuntimeException e) {
-      // The processor promises never to throw; if it does, leave the message to come back after its lease.
-      log.error(
-          "Processing threw; the message will be received again after its visibility timeout. messageId={}",
-          m.messageId(),
-          e);
-      if (f.settle()) {
-        finish(f);
-      }
-      return false;
+      // Keep group order: the rest of the group waits until the message has left the queue.
+      return Optional.of(outcome.get(FINAL_CALLS_TIMEOUT.toNanos() * 6, TimeUnit.NANOSECONDS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.of(new MessageSettler.Outcome(MessageSettler.Kind.KEPT, Optional.empty()));
+    } catch (ExecutionException | TimeoutException e) {
+      return Optional.of(new MessageSettler.Outcome(MessageSettler.Kind.KEPT, Optional.empty()));
     }
-    return settle(f, decision, Optional.of(webhook), attempt);
   }
 
-  private boolean settle(InFlightMessage f, Decision decision, Optional<Webhook> webhook, Attempt attempt) {
-    Message m = f.message();
-    if (!f.settle()) {
-      log.debug(
-          "Message was released while it was handled; dropping its decision. messageId={} decision={}",
-          m.messageId(),
-          decision);
-      return false;
+  /** The runner's way to SQS: batched deletes and visibility changes, for a message it still holds. */
+  private final class Settling implements MessageSettler.Port {
+    private final InFlightMessage f;
+    private boolean accepted;
+
+    Settling(InFlightMessage f) {
+      this.f = f;
     }
-    String deliveryId = webhook.map(Webhook::deliveryId).orElse("-");
-    String source = webhook.map(Webhook::source).orElse("-");
-    if (decision instanceof Decision.Ack) {
-      log.debug(
-          "Handled; deleting. messageId={} deliveryId={} source={} attempt={} duplicate={}",
-          m.messageId(),
-          deliveryId,
-          source,
-          attempt.number(),
-          ((Decision.Ack) decision).duplicate());
-      batcher.delete(m);
-      finish(f);
-      return true;
+
+    @Override
+    public boolean accept(Message message) {
+      accepted = f.settle();
+      return accepted;
     }
-    if (decision instanceof Decision.Retry) {
-      Decision.Retry retry = (Decision.Retry) decision;
-      int seconds = SqsMessages.visibilitySeconds(retry.after());
-      log.debug(
-          "Attempt failed; retrying later. messageId={} deliveryId={} source={} attempt={} visibilityTimeout={}s"
-              + " reason={}",
-          m.messageId(),
-          deliveryId,
-          source,
-          attempt.number(),
-          seconds,
-          retry.failure().reason());
-      batcher.changeVisibility(m, seconds);
-      finish(f);
-      return false;
+
+    @Override
+    public CompletableFuture<?> delete(Message message) {
+      return batcher.delete(message);
     }
-    Decision.DeadLetter dead = (Decision.DeadLetter) decision;
-    // The processor has logged the dead letter at WARN; this adds the SQS message id at DEBUG.
-    log.debug(
-        "Sending to the dead-letter queue. messageId={} deliveryId={} source={} attempt={} reason={} errorType={}",
-        m.messageId(),
-        deliveryId,
-        source,
-        attempt.number(),
-        dead.report().reason(),
-        dead.report().errorType());
-    CompletableFuture<Boolean> sent =
-        (webhook.isPresent()
-                ? effects.sendToDeadLetterQueue(m, dead.report(), webhook.get())
-                : effects.sendToDeadLetterQueue(m, dead.report()))
-            .thenCompose(
-                ok ->
-                    ok
-                        ? batcher.delete(m).thenApply(outcome -> true)
-                        : CompletableFuture.completedFuture(false));
-    deadLetterSends.add(sent);
-    sent.whenComplete((ok, error) -> deadLetterSends.remove(sent));
-    finish(f);
-    if (config.fifo()) {
-      // Keep group order: the rest of the group waits until the message has left the queue.
-      try {
-        return sent.get(FINAL_CALLS_TIMEOUT.toNanos() * 6, TimeUnit.NANOSECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      } catch (ExecutionException | TimeoutException e) {
-        return false;
-      }
+
+    @Override
+    public void changeVisibility(Message message, int seconds) {
+      batcher.changeVisibility(message, seconds);
     }
-    return true;
   }
 
   /** Forgets a settled message and returns its permit. */
@@ -535,75 +493,6 @@ public final class SqsConsumerRunner implements AutoCloseable {
     if (f.settle()) {
       batcher.changeVisibility(f.message(), 0);
       finish(f);
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------------------------
-  // Heartbeat
-
-  private void heartbeatSafely() {
-    try {
-      heartbeat(clock.instant());
-    } catch (RuntimeException e) {
-      log.warn("Heartbeat failed; trying again at the next interval.", e);
-    }
-  }
-
-  /** Extends the leases of unsettled messages whose lease ends within two heartbeat intervals. */
-  void heartbeat(Instant now) {
-    Duration soon = config.heartbeatInterval().multipliedBy(2);
-    List<VisibilityChange> changes = new ArrayList<>();
-    Map<String, InFlightMessage> targets = new ConcurrentHashMap<>();
-    for (InFlightMessage f : inFlight.values()) {
-      if (f.settled() || f.leaseLost()) {
-        continue;
-      }
-      Duration remaining = Duration.between(now, f.leaseEnd());
-      if (remaining.compareTo(soon) > 0) {
-        continue;
-      }
-      // Never past the max processing time from receipt (at most SQS's 12 hours).
-      long budget = Duration.between(now, f.budgetEnd()).getSeconds();
-      long seconds = Math.min(config.visibilityTimeout().getSeconds(), budget);
-      if (seconds < 1 || !now.plusSeconds(seconds).isAfter(f.leaseEnd())) {
-        if (!now.isBefore(f.leaseEnd())) {
-          leaseLost(f, "maxProcessingTime reached");
-        }
-        continue;
-      }
-      if (!f.startExtending()) {
-        continue; // the previous extension has not answered yet
-      }
-      changes.add(new VisibilityChange(f.message(), (int) seconds));
-      targets.put(f.messageId(), f);
-    }
-    if (changes.isEmpty()) {
-      return;
-    }
-    effects
-        .changeVisibility(changes)
-        .whenComplete(
-            (BatchOutcome outcome, Throwable error) -> {
-              for (VisibilityChange c : changes) {
-                InFlightMessage f = targets.get(c.message().messageId());
-                f.doneExtending();
-                if (error == null && outcome.succeeded(f.messageId())) {
-                  f.leaseEnd(now.plusSeconds(c.timeoutSeconds()));
-                } else if (!f.settled()) {
-                  String code = error != null ? error.toString() : outcome.failed().get(f.messageId());
-                  leaseLost(f, "extension failed: " + code);
-                }
-              }
-            });
-  }
-
-  private void leaseLost(InFlightMessage f, String why) {
-    if (f.markLeaseLost()) {
-      log.warn(
-          "Lease lost; the message may be delivered again while it is handled. messageId={} why={}",
-          f.messageId(),
-          why);
-      listener.onLeaseLost(f.messageId());
     }
   }
 
@@ -675,43 +564,26 @@ public final class SqsConsumerRunner implements AutoCloseable {
   }
 
   /**
-   * Stops everything at once without releasing or settling anything, as a crash would: messages held come back
-   * only after their visibility timeout, and pending deletes are lost. For tests.
+   * Stops the pollers without abandoning what a receive in progress returns: pollers waiting for permits or backing
+   * off stop at once; receives in progress get {@link #RECEIVE_GRACE} to return (the poller then releases what they
+   * brought, since the runner is closing); only then are the remaining long polls cancelled.
    */
-  void abort() {
-    lifecycle.lock();
-    try {
-      if (state.get() == State.NEW) {
-        state.set(State.CLOSED);
-        closed.countDown();
-        return;
-      }
-      if (state.get() == State.CLOSED) {
-        return;
-      }
-      state.set(State.CLOSED);
-    } finally {
-      lifecycle.unlock();
-    }
-    batcher.abort();
-    for (InFlightMessage f : inFlight.values()) {
-      f.settle();
-    }
-    stopPolling();
-    scheduler.shutdownNow();
-    if (ownedExecutor != null) {
-      ownedExecutor.shutdownNow();
-    }
-    closed.countDown();
-  }
-
-  /** Returns how many messages are held now. For tests. */
-  int inFlightCount() {
-    return config.maxInFlight() - permits.availablePermits();
-  }
-
   private void stopPolling() {
     stopping.countDown();
+    for (Thread t : pollers) {
+      if (!receiving.contains(t)) {
+        t.interrupt();
+      }
+    }
+    long graceEnd = System.nanoTime() + RECEIVE_GRACE.toNanos();
+    for (Thread t : pollers) {
+      try {
+        t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(graceEnd - System.nanoTime())));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     for (CompletableFuture<?> call : receives) {
       call.cancel(true);
     }
@@ -746,19 +618,10 @@ public final class SqsConsumerRunner implements AutoCloseable {
     }
   }
 
-  private static ScheduledExecutorService newScheduler() {
-    ScheduledThreadPoolExecutor s =
-        new ScheduledThreadPoolExecutor(1, named("hookline-consumer-timer-", TIMER_THREADS, true));
+  private ScheduledExecutorService newScheduler() {
+    ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, Threads.named(threadPrefix + "-timer", true));
     s.setRemoveOnCancelPolicy(true);
     return s;
-  }
-
-  private static ThreadFactory named(String prefix, AtomicInteger counter, boolean daemon) {
-    return runnable -> {
-      Thread t = new Thread(runnable, prefix + counter.incrementAndGet());
-      t.setDaemon(daemon);
-      return t;
-    };
   }
 
   @Override
@@ -774,9 +637,8 @@ public final class SqsConsumerRunner implements AutoCloseable {
     private EnvelopeCodec codec = EnvelopeCodec.defaults();
     private Executor executor;
     private Clock clock = Clock.systemUTC();
-    private RandomGenerator random = ThreadLocalRandom.current();
-    private Duration receiveBackoffMin = Duration.ofMillis(100);
-    private Duration receiveBackoffMax = Duration.ofSeconds(10);
+    private RandomGenerator random = new FreshRandom();
+    private Backoff receiveErrorBackoff;
 
     private Builder() {}
 
@@ -852,8 +714,8 @@ public final class SqsConsumerRunner implements AutoCloseable {
     }
 
     /**
-     * Sets the random generator for the receive backoff's jitter. Default {@link ThreadLocalRandom}; tests pass a
-     * seeded one.
+     * Sets the random generator for the default receive backoff's jitter. Default: one seeded from {@code
+     * SecureRandom} at its first draw, safe to share between pollers; tests pass a seeded one (used under a lock).
      *
      * @param random the generator
      * @return this builder
@@ -863,10 +725,15 @@ public final class SqsConsumerRunner implements AutoCloseable {
       return this;
     }
 
-    /** Sets the receive backoff's bounds (defaults 100 ms and 10 s); for tests. */
-    Builder receiveBackoff(Duration min, Duration max) {
-      this.receiveBackoffMin = Objects.requireNonNull(min, "min");
-      this.receiveBackoffMax = Objects.requireNonNull(max, "max");
+    /**
+     * Sets how long a poller waits after consecutive failed receives (5xx, throttling, connection errors). Default:
+     * exponential from 100 ms, doubling, capped at 10 s, with equal jitter drawn from {@link #random}.
+     *
+     * @param backoff the backoff, called with the number of consecutive failures
+     * @return this builder
+     */
+    public Builder receiveErrorBackoff(Backoff backoff) {
+      this.receiveErrorBackoff = Objects.requireNonNull(backoff, "backoff");
       return this;
     }
 
@@ -885,12 +752,6 @@ public final class SqsConsumerRunner implements AutoCloseable {
       }
       if (processor == null) {
         throw new IllegalArgumentException("processor must be set");
-      }
-      if (receiveBackoffMin.isNegative()
-          || receiveBackoffMin.isZero()
-          || receiveBackoffMax.compareTo(receiveBackoffMin) < 0) {
-        throw new IllegalArgumentException(
-            "receiveBackoff must have 0 < min <= max, was " + receiveBackoffMin + ", " + receiveBackoffMax);
       }
       return new SqsConsumerRunner(this);
     }

@@ -8,23 +8,26 @@ import dev.hookline.core.Webhook;
 import dev.hookline.core.WebhookSink;
 import dev.hookline.core.envelope.EncodedEnvelope;
 import dev.hookline.core.envelope.EnvelopeCodec;
+import dev.hookline.core.envelope.SqsLimits;
+import dev.hookline.core.internal.DeliveryIds;
+import dev.hookline.core.internal.Failures;
+import dev.hookline.core.internal.FreshRandom;
+import dev.hookline.core.internal.Threads;
+import dev.hookline.core.retry.Backoff;
+import dev.hookline.core.retry.Jitter;
+import dev.hookline.sqs.internal.SqsErrors;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -119,13 +122,6 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
 public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SqsEnqueuer.class);
-  private static final AtomicInteger THREADS = new AtomicInteger();
-
-  /** The SQS limit for one message and for a whole batch, in bytes (1 MiB). */
-  public static final int SQS_MAX_MESSAGE_BYTES = 1_048_576;
-
-  /** SQS allows at most this many entries in one {@code SendMessageBatch}. */
-  static final int MAX_BATCH_ENTRIES = 10;
 
   private final SqsAsyncClient client;
   private final String queueUrl;
@@ -143,8 +139,7 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final boolean ownScheduler;
   private final Clock clock;
-  private final RandomGenerator random;
-  private final ReentrantLock randomLock = new ReentrantLock();
+  private final Backoff backoff;
   private final PipelineListener listener;
 
   private final AtomicInteger pending = new AtomicInteger();
@@ -177,18 +172,13 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
       // Threads start lazily with the first task, so building starts nothing.
       ScheduledThreadPoolExecutor own =
           new ScheduledThreadPoolExecutor(
-              1,
-              r -> {
-                Thread t = new Thread(r, "hookline-enqueuer-" + THREADS.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-              });
+              1, Threads.named("hookline-enqueuer-" + Threads.queueName(b.queueUrl), true));
       own.setRemoveOnCancelPolicy(true);
       this.scheduler = own;
       this.ownScheduler = true;
     }
     this.clock = b.clock;
-    this.random = b.random;
+    this.backoff = Backoff.exponential(b.initialBackoff, 2.0, b.maxBackoff, Jitter.EQUAL, b.random);
     this.listener = PipelineListener.safe(b.listener);
   }
 
@@ -291,33 +281,12 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
     SendMessageBatchRequestEntry.Builder entry =
         SendMessageBatchRequestEntry.builder().messageBody(envelope.body()).messageAttributes(attributes);
     if (messageGroupId != null) {
-      entry.messageGroupId(sqsId(Objects.requireNonNull(messageGroupId.apply(webhook), "messageGroupId")));
+      entry.messageGroupId(DeliveryIds.queueSafe(Objects.requireNonNull(messageGroupId.apply(webhook), "messageGroupId")));
     }
     if (fifo) {
-      entry.messageDeduplicationId(sqsId(webhook.deliveryId()));
+      entry.messageDeduplicationId(DeliveryIds.queueSafe(webhook.deliveryId()));
     }
     return entry;
-  }
-
-  /**
-   * Returns {@code id} when SQS accepts it as a group or deduplication id (1–128 characters from {@code !} to
-   * {@code ~}), otherwise its SHA-256 in hex.
-   */
-  static String sqsId(String id) {
-    boolean ok = !id.isEmpty() && id.length() <= 128;
-    for (int i = 0; ok && i < id.length(); i++) {
-      char c = id.charAt(i);
-      ok = c >= '!' && c <= '~';
-    }
-    if (ok) {
-      return id;
-    }
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(sha.digest(id.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
   }
 
   /** Buffers an entry (new or retried) and sends full batches, or all when linger is zero or we are closing. */
@@ -326,7 +295,7 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
     bufferLock.lock();
     try {
       buffer.addLast(entry);
-      sendNow = linger.isZero() || closed.get() || buffer.size() >= MAX_BATCH_ENTRIES;
+      sendNow = linger.isZero() || closed.get() || buffer.size() >= SqsLimits.MAX_BATCH_ENTRIES;
       if (!sendNow && lingerTask == null) {
         try {
           lingerTask = scheduler.schedule(this::lingerExpired, linger.toNanos(), TimeUnit.NANOSECONDS);
@@ -362,7 +331,7 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
     bufferLock.lock();
     try {
       while (!buffer.isEmpty() && callsInFlight < maxConcurrentCalls) {
-        List<Entry> batch = new ArrayList<>(MAX_BATCH_ENTRIES);
+        List<Entry> batch = new ArrayList<>(SqsLimits.MAX_BATCH_ENTRIES);
         long bytes = 0;
         boolean full = false;
         for (Entry e; (e = buffer.peekFirst()) != null; ) {
@@ -370,7 +339,7 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
             buffer.pollFirst();
             continue;
           }
-          if (batch.size() == MAX_BATCH_ENTRIES || bytes + e.size > SQS_MAX_MESSAGE_BYTES) {
+          if (batch.size() == SqsLimits.MAX_BATCH_ENTRIES || bytes + e.size > SqsLimits.MAX_BATCH_BYTES) {
             full = true;
             break;
           }
@@ -378,7 +347,7 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
           batch.add(e);
           bytes += e.size;
         }
-        full |= batch.size() == MAX_BATCH_ENTRIES;
+        full |= batch.size() == SqsLimits.MAX_BATCH_ENTRIES;
         if (batch.isEmpty()) {
           break;
         }
@@ -445,7 +414,7 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
         (response, error) -> {
           try {
             if (error != null) {
-              callFailed(batch, EnqueueRetry.unwrap(error));
+              callFailed(batch, Failures.unwrap(error));
             } else {
               batchAnswered(byId, response);
             }
@@ -482,7 +451,7 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
       log.debug("SendMessageBatch failed after its entries completed. queueUrl={} error={}", queueUrl, describe(error));
       return;
     }
-    if (EnqueueRetry.retryable(error)) {
+    if (SqsErrors.retryable(error)) {
       batch.forEach(e -> retry(e, error));
       return;
     }
@@ -518,7 +487,7 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
       HooklineException error =
           new HooklineException(
               "SQS refused the batch entry: code=" + failed.code() + " senderFault=" + failed.senderFault(),
-              EnqueueRetry.retryableEntry(Boolean.TRUE.equals(failed.senderFault()), failed.code()));
+              SqsErrors.retryableEntry(Boolean.TRUE.equals(failed.senderFault()), failed.code()));
       if (error.retryable()) {
         retry(e, error);
       } else {
@@ -542,13 +511,7 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
     if (e.future.isDone()) {
       return;
     }
-    Duration delay;
-    randomLock.lock();
-    try {
-      delay = EnqueueRetry.backoff(e.attempts, initialBackoff, maxBackoff, random);
-    } finally {
-      randomLock.unlock();
-    }
+    Duration delay = backoff.delay(e.attempts);
     if (!clock.instant().plus(delay).isBefore(e.deadline)) {
       e.future.completeExceptionally(
           new HooklineException(
@@ -682,7 +645,7 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
     private String queueUrl;
     private EnvelopeCodec codec = EnvelopeCodec.defaults();
     private Function<Webhook, String> messageGroupId;
-    private int maxMessageBytes = SQS_MAX_MESSAGE_BYTES;
+    private int maxMessageBytes = SqsLimits.MAX_MESSAGE_BYTES;
     private Duration linger = Duration.ofMillis(5);
     private int maxPending = 1000;
     private int maxConcurrentCalls = 16;
@@ -692,7 +655,7 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
     private Duration closeTimeout = Duration.ofSeconds(5);
     private ScheduledExecutorService scheduler;
     private Clock clock = Clock.systemUTC();
-    private RandomGenerator random = new SplittableRandom();
+    private RandomGenerator random = new FreshRandom();
     private PipelineListener listener = PipelineListener.NONE;
 
     private Builder() {}
@@ -810,7 +773,7 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
      * Sets the backoff after the first failed call; it doubles per attempt up to {@link #maxBackoff}, with jitter.
      * Default 50 ms.
      *
-     * @param initialBackoff the first delay's scale, positive
+     * @param initialBackoff the first delay's scale, at least 1 ms
      * @return this builder
      */
     public Builder initialBackoff(Duration initialBackoff) {
@@ -865,7 +828,8 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
     }
 
     /**
-     * Sets the source of backoff jitter. Default a new {@link SplittableRandom}; tests pass a seeded one. Used under
+     * Sets the source of backoff jitter. Default: a generator seeded from {@code SecureRandom} at its
+     * first draw (so Lambda SnapStart environments restored from one snapshot draw differently); tests pass a seeded one. Used under
      * a lock, so it need not be thread-safe.
      *
      * @param random the random generator
@@ -914,9 +878,9 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
           || url.getPath().length() < 2) {
         throw new IllegalArgumentException("queueUrl must be an http(s) queue URL with a path, was " + queueUrl);
       }
-      if (maxMessageBytes < 1 || maxMessageBytes > SQS_MAX_MESSAGE_BYTES) {
+      if (maxMessageBytes < 1 || maxMessageBytes > SqsLimits.MAX_MESSAGE_BYTES) {
         throw new IllegalArgumentException(
-            "maxMessageBytes must be in 1.." + SQS_MAX_MESSAGE_BYTES + ", was " + maxMessageBytes);
+            "maxMessageBytes must be in 1.." + SqsLimits.MAX_MESSAGE_BYTES + ", was " + maxMessageBytes);
       }
       if (linger.isNegative() || linger.compareTo(Duration.ofSeconds(1)) > 0) {
         throw new IllegalArgumentException("linger must be in 0..1s, was " + linger);
@@ -930,8 +894,8 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
       if (attemptTimeout.isNegative() || attemptTimeout.isZero()) {
         throw new IllegalArgumentException("attemptTimeout must be positive, was " + attemptTimeout);
       }
-      if (initialBackoff.isNegative() || initialBackoff.isZero()) {
-        throw new IllegalArgumentException("initialBackoff must be positive, was " + initialBackoff);
+      if (initialBackoff.compareTo(Duration.ofMillis(1)) < 0) {
+        throw new IllegalArgumentException("initialBackoff must be at least 1 ms, was " + initialBackoff);
       }
       if (maxBackoff.compareTo(initialBackoff) < 0) {
         throw new IllegalArgumentException(

@@ -49,7 +49,7 @@ class EffectBatcherIntegrationTest {
     List<Message> messages = received(url, 25);
     RecordingSqsClient client = new RecordingSqsClient(SQS.asyncClient());
     EffectBatcher batcher =
-        new EffectBatcher(new MessageEffects(client, url, url + "-dlq"), scheduler, Duration.ofMillis(50));
+        new EffectBatcher(new MessageEffects(client, url), scheduler, Duration.ofMillis(50));
 
     List<CompletableFuture<BatchOutcome>> results = new ArrayList<>();
     for (Message m : messages) {
@@ -70,7 +70,7 @@ class EffectBatcherIntegrationTest {
     String url = SQS.createQueue("batcher-nolinger");
     List<Message> messages = received(url, 3);
     RecordingSqsClient client = new RecordingSqsClient(SQS.asyncClient());
-    EffectBatcher batcher = new EffectBatcher(new MessageEffects(client, url, url + "-dlq"), scheduler, Duration.ZERO);
+    EffectBatcher batcher = new EffectBatcher(new MessageEffects(client, url), scheduler, Duration.ZERO);
 
     for (Message m : messages) {
       batcher.changeVisibility(m, 5).join();
@@ -85,7 +85,7 @@ class EffectBatcherIntegrationTest {
     List<Message> messages = received(url, 2);
     RecordingSqsClient client = new RecordingSqsClient(SQS.asyncClient());
     EffectBatcher batcher =
-        new EffectBatcher(new MessageEffects(client, url, url + "-dlq"), scheduler, Duration.ofSeconds(60));
+        new EffectBatcher(new MessageEffects(client, url), scheduler, Duration.ofSeconds(60));
     CompletableFuture<BatchOutcome> pending = batcher.delete(messages.get(0));
 
     batcher.close().get(10, TimeUnit.SECONDS);
@@ -94,21 +94,5 @@ class EffectBatcherIntegrationTest {
     // After close, entries go straight out.
     assertThat(batcher.delete(messages.get(1)).get(10, TimeUnit.SECONDS).succeeded(messages.get(1).messageId()))
         .isTrue();
-  }
-
-  @Test
-  void abortDropsPendingEntries() {
-    String url = SQS.createQueue("batcher-abort");
-    List<Message> messages = received(url, 1);
-    RecordingSqsClient client = new RecordingSqsClient(SQS.asyncClient());
-    EffectBatcher batcher =
-        new EffectBatcher(new MessageEffects(client, url, url + "-dlq"), scheduler, Duration.ofSeconds(1));
-    CompletableFuture<BatchOutcome> pending = batcher.delete(messages.get(0));
-
-    batcher.abort();
-
-    assertThat(pending.join().succeeded()).isEmpty();
-    assertThat(batcher.delete(messages.get(0)).join().succeeded()).isEmpty();
-    assertThat(client.deleteBatches.get()).isZero();
   }
 }

@@ -7,9 +7,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequest;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
@@ -54,6 +56,8 @@ final class RecordingSqsClient implements SqsAsyncClient {
   final AtomicInteger failReceives = new AtomicInteger();
   final AtomicInteger failDeletes = new AtomicInteger();
   final AtomicInteger failVisibilityChanges = new AtomicInteger();
+  /** Once set, every call fails without reaching SQS: the process has crashed, as far as SQS can tell. */
+  final AtomicBoolean crashed = new AtomicBoolean();
 
   RecordingSqsClient(SqsAsyncClient delegate) {
     this.delegate = delegate;
@@ -64,12 +68,19 @@ final class RecordingSqsClient implements SqsAsyncClient {
         SqsException.builder().statusCode(500).message("injected internal error").build();
   }
 
+  private static <T> CompletableFuture<T> crashedCall() {
+    return CompletableFuture.failedFuture(SdkClientException.create("the test crashed this client"));
+  }
+
   private static boolean takeOne(AtomicInteger counter) {
     return counter.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
   }
 
   @Override
   public CompletableFuture<ReceiveMessageResponse> receiveMessage(ReceiveMessageRequest request) {
+    if (crashed.get()) {
+      return crashedCall();
+    }
     receives.add(request);
     receivesStarted.incrementAndGet();
     if (takeOne(failReceives)) {
@@ -97,6 +108,9 @@ final class RecordingSqsClient implements SqsAsyncClient {
 
   @Override
   public CompletableFuture<DeleteMessageBatchResponse> deleteMessageBatch(DeleteMessageBatchRequest request) {
+    if (crashed.get()) {
+      return crashedCall();
+    }
     deleteBatches.incrementAndGet();
     if (takeOne(failDeletes)) {
       return CompletableFuture.failedFuture(serverError());
@@ -118,6 +132,9 @@ final class RecordingSqsClient implements SqsAsyncClient {
   @Override
   public CompletableFuture<ChangeMessageVisibilityBatchResponse> changeMessageVisibilityBatch(
       ChangeMessageVisibilityBatchRequest request) {
+    if (crashed.get()) {
+      return crashedCall();
+    }
     for (ChangeMessageVisibilityBatchRequestEntry e : request.entries()) {
       visibilityChanges.add(new VisibilityCall(e.receiptHandle(), e.visibilityTimeout()));
     }
@@ -129,6 +146,9 @@ final class RecordingSqsClient implements SqsAsyncClient {
 
   @Override
   public CompletableFuture<SendMessageResponse> sendMessage(SendMessageRequest request) {
+    if (crashed.get()) {
+      return crashedCall();
+    }
     sent.add(request);
     return tracked(delegate.sendMessage(request), r -> {});
   }

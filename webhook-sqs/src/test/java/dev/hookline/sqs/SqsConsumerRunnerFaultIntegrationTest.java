@@ -3,6 +3,8 @@ package dev.hookline.sqs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hookline.core.idempotency.InMemoryIdempotencyStore;
+import dev.hookline.core.retry.Backoff;
+import dev.hookline.core.retry.Jitter;
 import dev.hookline.testkit.Await;
 import dev.hookline.testkit.ElasticMqExtension;
 import dev.hookline.testkit.EmbeddedSqs;
@@ -57,8 +59,9 @@ class SqsConsumerRunnerFaultIntegrationTest {
           SqsConsumerRunner.builder()
               .client(client)
               .config(config)
-              .random(new SplittableRandom(3))
-              .receiveBackoff(Duration.ofMillis(20), Duration.ofMillis(200))
+              .receiveErrorBackoff(
+                  Backoff.exponential(
+                      Duration.ofMillis(20), 2.0, Duration.ofMillis(200), Jitter.EQUAL, new SplittableRandom(3)))
               .processor(
                   TestWebhooks.processor(
                       handler, Duration.ofSeconds(1), 3, InMemoryIdempotencyStore.builder().build(), listener))

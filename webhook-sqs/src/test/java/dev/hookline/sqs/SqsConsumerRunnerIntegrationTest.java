@@ -10,12 +10,14 @@ import dev.hookline.core.WebhookHandler;
 import dev.hookline.core.envelope.EnvelopeCodec;
 import dev.hookline.core.idempotency.InMemoryIdempotencyStore;
 import dev.hookline.core.retry.Backoff;
-import dev.hookline.core.retry.FailureReport;
+import dev.hookline.core.retry.Jitter;
 import dev.hookline.core.retry.RetryPolicy;
 import dev.hookline.core.retry.WebhookProcessor;
+import dev.hookline.sqs.internal.DeadLetterFormat;
 import dev.hookline.sqs.internal.MessageEffects;
 import dev.hookline.testkit.Await;
 import dev.hookline.testkit.ElasticMqExtension;
+import dev.hookline.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,8 +58,12 @@ class SqsConsumerRunnerIntegrationTest {
     return SqsConsumerRunner.builder()
         .client(client)
         .config(config)
-        .random(new SplittableRandom(42))
-        .receiveBackoff(Duration.ofMillis(10), Duration.ofMillis(50));
+        .receiveErrorBackoff(
+            Backoff.exponential(Duration.ofMillis(10), 2.0, Duration.ofMillis(50), Jitter.EQUAL, new SplittableRandom(42)));
+  }
+
+  private static WebhookHandler sleeping(Duration time) {
+    return (w, a) -> Thread.sleep(time.toMillis());
   }
 
   private static List<String> ids(String prefix, int count) {
@@ -66,6 +72,13 @@ class SqsConsumerRunnerIntegrationTest {
       ids.add(prefix + "-" + i);
     }
     return ids;
+  }
+
+  /** A dead letter's attributes with its failure's fields ({@code reason}, {@code attempts}, ...) beside them. */
+  private static Map<String, String> deadLetter(Message m) {
+    Map<String, String> all = new HashMap<>(strings(m));
+    all.putAll(DeadLetterFormat.fields(strings(m)));
+    return all;
   }
 
   private static Map<String, String> strings(Message m) {
@@ -139,18 +152,18 @@ class SqsConsumerRunnerIntegrationTest {
       assertThat(dead).hasSize(1);
       Message m = dead.get(0);
       assertThat(m.body()).isEqualTo(TestWebhooks.envelope("fail-1").body());
-      Map<String, String> attributes = strings(m);
+      Map<String, String> attributes = deadLetter(m);
       assertThat(attributes)
-          .containsEntry(FailureReport.ATTR_REASON, "attempts_exhausted")
-          .containsEntry(FailureReport.ATTR_ERROR_TYPE, IllegalStateException.class.getName())
-          .containsEntry(FailureReport.ATTR_ERROR_MESSAGE, "downstream said no")
-          .containsEntry(FailureReport.ATTR_ATTEMPTS, "3")
+          .containsEntry("reason", "attempts_exhausted")
+          .containsEntry("errorType", IllegalStateException.class.getName())
+          .containsEntry("errorMessage", "downstream said no")
+          .containsEntry("attempts", "3")
           .containsEntry(EnvelopeCodec.ATTR_DELIVERY_ID, "fail-1")
           .containsEntry(EnvelopeCodec.ATTR_SOURCE, "test")
           .containsKeys(
-              FailureReport.ATTR_FIRST_RECEIVED_AT,
-              FailureReport.ATTR_LAST_FAILED_AT,
-              MessageEffects.ATTR_ORIGINAL_MESSAGE_ID);
+              "firstReceivedAt",
+              "lastFailedAt",
+              "originalMessageId");
       Await.until(Duration.ofSeconds(10), "source queue empty", () -> queues.depth(pair.queueUrl()) == 0);
     }
     assertThat(handler.log).containsExactly("fail-1#1", "fail-1#2", "fail-1#3");
@@ -176,10 +189,10 @@ class SqsConsumerRunnerIntegrationTest {
       runner.start();
       List<Message> dead = queues.drain(pair.dlqUrl(), 1, Duration.ofSeconds(10));
       assertThat(dead).hasSize(1);
-      assertThat(strings(dead.get(0)))
-          .containsEntry(FailureReport.ATTR_REASON, "permanent_failure")
-          .containsEntry(FailureReport.ATTR_ATTEMPTS, "1")
-          .containsEntry(FailureReport.ATTR_ERROR_MESSAGE, "unknown order type");
+      assertThat(deadLetter(dead.get(0)))
+          .containsEntry("reason", "permanent_failure")
+          .containsEntry("attempts", "1")
+          .containsEntry("errorMessage", "unknown order type");
       Await.until(Duration.ofSeconds(10), "source queue empty", () -> queues.depth(pair.queueUrl()) == 0);
     }
     assertThat(handler.calls("perm-1")).isEqualTo(1);
@@ -201,11 +214,11 @@ class SqsConsumerRunnerIntegrationTest {
       List<Message> dead = queues.drain(pair.dlqUrl(), 1, Duration.ofSeconds(10));
       assertThat(dead).hasSize(1);
       assertThat(dead.get(0).body()).isEqualTo("{not an envelope");
-      assertThat(strings(dead.get(0)))
-          .containsEntry(FailureReport.ATTR_REASON, "poison_message")
-          .containsEntry(FailureReport.ATTR_ATTEMPTS, "1")
+      assertThat(deadLetter(dead.get(0)))
+          .containsEntry("reason", "poison_message")
+          .containsEntry("attempts", "1")
           .containsEntry("customer-tag", "blue")
-          .containsKey(MessageEffects.ATTR_ORIGINAL_MESSAGE_ID)
+          .containsKey("originalMessageId")
           .doesNotContainKey(EnvelopeCodec.ATTR_DELIVERY_ID);
       Await.until(Duration.ofSeconds(10), "source queue empty", () -> queues.depth(pair.queueUrl()) == 0);
     }
@@ -232,23 +245,28 @@ class SqsConsumerRunnerIntegrationTest {
     CountingHandler first = new CountingHandler(failPermanent);
     CountingHandler second = new CountingHandler(failPermanent);
     // The crash comes in the 30th onHandled, on the handler's thread: the handler has returned and the store has
-    // recorded the delivery as done, but the runner has not yet queued its delete. That delete is never sent, and
-    // neither are those still waiting out the 1 s batch linger. Which deletes did reach SQS is read from the
-    // client, so the expectation below is exact however the batches fell.
+    // recorded the delivery as done, but the runner has not yet queued its delete. From then on the client reaches
+    // SQS no more, as after a crash: that delete is never sent, and neither are those still waiting out the 1 s
+    // batch linger nor the releases of the runner's close. Which deletes did reach SQS is read from the client, so
+    // the expectation below is exact however the batches fell.
     AtomicReference<SqsConsumerRunner> crashing = new AtomicReference<>();
+    AtomicReference<RecordingSqsClient> crashedClient = new AtomicReference<>();
     AtomicInteger handledByFirst = new AtomicInteger();
     PipelineListener crashOnThe30th =
         new PipelineListener() {
           @Override
           public void onHandled(Webhook webhook, int attempt, Duration handlerTime) {
             if (handledByFirst.incrementAndGet() == 30) {
-              crashing.get().abort();
+              crashedClient.get().crashed.set(true);
+              Thread stop = new Thread(crashing.get()::close, "test-crash");
+              stop.start();
             }
           }
         };
     // Our own pool for the first runner, so the test can wait for its handlers to finish after the crash.
     ExecutorService firstPool = Executors.newFixedThreadPool(8);
     RecordingSqsClient firstClient = new RecordingSqsClient(SQS.asyncClient());
+    crashedClient.set(firstClient);
     SqsConsumerConfig config = config(pair).maxInFlight(8).visibilityTimeout(Duration.ofSeconds(2)).build();
     SqsConsumerRunner crashed =
         runner(firstClient, config.toBuilder().batchLinger(Duration.ofSeconds(1)).build())
@@ -363,7 +381,7 @@ class SqsConsumerRunnerIntegrationTest {
             "three handlers busy",
             () -> handler.running.get() == 3,
             () -> "running=" + handler.running);
-        assertThat(runner.inFlightCount()).isEqualTo(3);
+        assertThat(SQS.inFlight(pair.queueUrl())).isEqualTo(3);
         gate.countDown();
         Await.until(
             Duration.ofSeconds(15),
@@ -511,6 +529,61 @@ class SqsConsumerRunnerIntegrationTest {
   }
 
   @Test
+  void aCopyOfAWebhookStillBeingHandledWaitsForItAndNeverReachesTheDeadLetterQueue() {
+    var pair = SQS.createQueueWithDlq("in-progress", 10, 30);
+    List<String> ids = ids("busy", 5);
+    // Two copies of each, as a sender's retry or SQS's at-least-once delivery makes them.
+    queues.send(pair.queueUrl(), ids);
+    queues.send(pair.queueUrl(), ids);
+    CountingHandler handler = new CountingHandler(sleeping(Duration.ofSeconds(2)));
+    TestWebhooks.RecordingListener listener = new TestWebhooks.RecordingListener();
+    // One attempt only: a copy that spent an attempt waiting would be dead-lettered at once.
+    WebhookProcessor processor =
+        WebhookProcessor.builder()
+            .handler(handler)
+            .retryPolicy(RetryPolicy.builder().maxAttempts(1).build())
+            .idempotencyStore(InMemoryIdempotencyStore.builder().build())
+            .claimTtl(Duration.ofSeconds(5))
+            .listener(listener)
+            .build();
+    try (SqsConsumerRunner runner =
+        runner(new RecordingSqsClient(SQS.asyncClient()), config(pair).maxInFlight(10).build())
+            .processor(processor)
+            .build()) {
+      runner.start();
+      Await.until(
+          Duration.ofSeconds(60),
+          "every copy handled or skipped",
+          () -> queues.depth(pair.queueUrl()) == 0,
+          () -> "depth=" + queues.depth(pair.queueUrl()) + " calls=" + handler.totalCalls.get());
+    }
+    assertThat(handler.totalCalls.get()).isEqualTo(5);
+    assertThat(listener.duplicates).hasSize(5);
+    assertThat(listener.deadLettered).isEmpty();
+    assertThat(queues.depth(pair.dlqUrl())).isZero();
+  }
+
+  @Test
+  void closeUnderLoadLeavesNoMessageInvisible() {
+    var pair = SQS.createQueueWithDlq("close-load", 10, 30);
+    queues.send(pair.queueUrl(), ids("load", 1500));
+    CountingHandler handler = new CountingHandler(sleeping(Duration.ofMillis(2)));
+    SqsConsumerRunner runner =
+        runner(new RecordingSqsClient(SQS.asyncClient()), config(pair).pollers(8).maxInFlight(100).build())
+            .processor(TestWebhooks.processor(handler, Duration.ofSeconds(1), 3))
+            .build();
+    runner.start();
+    Await.until(
+        Duration.ofSeconds(60), "the runner is busy", () -> handler.totalCalls.get() >= 300, handler.totalCalls::toString);
+
+    runner.close();
+
+    // Whatever the pollers' receives brought back while closing was released, not left for its visibility timeout.
+    assertThat(SQS.inFlight(pair.queueUrl())).isZero();
+    assertThat(queues.depth(pair.queueUrl())).isEqualTo(1500 - handler.totalSuccesses.get());
+  }
+
+  @Test
   void startsNoThreadBeforeStartAndStopsItsThreadsOnClose() {
     var pair = SQS.createQueueWithDlq("threads", 10, 30);
     Await.until(Duration.ofSeconds(10), "earlier runners' threads gone", () -> consumerThreads().isEmpty());
@@ -520,7 +593,7 @@ class SqsConsumerRunnerIntegrationTest {
             .build();
     assertThat(consumerThreads()).isEmpty();
     runner.start();
-    assertThat(consumerThreads()).anyMatch(name -> name.startsWith("hookline-consumer-poller-"));
+    assertThat(consumerThreads()).anyMatch(name -> name.startsWith("hookline-consumer-") && name.contains("-poller-"));
     runner.close();
     Await.until(
         Duration.ofSeconds(10), "threads stopped", () -> consumerThreads().isEmpty(), () -> consumerThreads().toString());

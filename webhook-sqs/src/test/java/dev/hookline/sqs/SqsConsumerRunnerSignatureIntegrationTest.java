@@ -6,13 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.hookline.core.Verification;
 import dev.hookline.core.Webhook;
 import dev.hookline.core.envelope.EnvelopeCodec;
+import dev.hookline.core.retry.Backoff;
 import dev.hookline.core.retry.FailureReport;
+import dev.hookline.core.retry.Jitter;
 import dev.hookline.core.retry.WebhookProcessor;
 import dev.hookline.core.signature.SignatureVerificationException;
 import dev.hookline.core.signature.SignatureVerifier;
 import dev.hookline.core.signature.SignatureVerifiers;
 import dev.hookline.sqs.admin.ApiGatewayDirectIntegration;
 import dev.hookline.sqs.admin.DirectIntegrationSender;
+import dev.hookline.sqs.internal.DeadLetterFormat;
 import dev.hookline.sqs.internal.SqsMessages;
 import dev.hookline.testkit.Await;
 import dev.hookline.testkit.ElasticMqExtension;
@@ -24,6 +27,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -126,7 +130,7 @@ class SqsConsumerRunnerSignatureIntegrationTest {
             .config(config)
             .processor(processor)
             .clock(consumerClock)
-            .receiveBackoff(Duration.ofMillis(10), Duration.ofMillis(50))
+            .receiveErrorBackoff(Backoff.exponential(Duration.ofMillis(10), 2.0, Duration.ofMillis(50), Jitter.EQUAL, new SplittableRandom(5)))
             .build()) {
       runner.start();
       dead = queues.drain(pair.dlqUrl(), 1, WAIT);
@@ -146,7 +150,7 @@ class SqsConsumerRunnerSignatureIntegrationTest {
 
     assertThat(dead).singleElement().satisfies(m -> {
       assertThat(deadLetteredBody(m)).isEqualTo(bodyText(signed(scheme, "tampered", justNow).withTamperedBody().body()));
-      assertThat(m.messageAttributes().get(FailureReport.ATTR_REASON).stringValue())
+      assertThat(DeadLetterFormat.read(SqsMessages.stringAttributes(m)).reason())
           .isEqualTo(FailureReport.REASON_SIGNATURE_INVALID);
       assertThat(m.messageAttributes().get(EnvelopeCodec.ATTR_SOURCE).stringValue()).isEqualTo(SOURCE);
     });

@@ -66,7 +66,6 @@ final class TestWebhooks {
         .handler(handler)
         .retryPolicy(retryPolicy)
         .idempotencyStore(store)
-        .inProgressRetryDelay(Duration.ofSeconds(1))
         .listener(listener)
         .build();
   }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
@@ -67,6 +68,34 @@ public final class Await {
         throw new AssertionError("timed out after " + deadline + " waiting for: " + what + " " + state.get());
       }
       pause();
+    }
+  }
+
+  /**
+   * Waits until {@code progress} reaches {@code target}, for as long as it keeps moving: fails only when it has not
+   * changed for {@code stall}. A busy machine makes the wait longer, never the test red; a stuck pipeline still
+   * fails within {@code stall}.
+   *
+   * @param stall the longest time without progress
+   * @param what what is awaited, for the failure message
+   * @param progress a count that grows as work is done
+   * @param target the count to reach
+   * @throws AssertionError when the count stops moving before it reaches the target
+   */
+  public static void untilProgressReaches(Duration stall, String what, LongSupplier progress, long target) {
+    Objects.requireNonNull(progress, "progress");
+    long last = progress.getAsLong();
+    long lastMoved = System.nanoTime();
+    while (last < target) {
+      pause();
+      long now = progress.getAsLong();
+      if (now != last) {
+        last = now;
+        lastMoved = System.nanoTime();
+      } else if (System.nanoTime() - lastMoved >= stall.toNanos()) {
+        throw new AssertionError(
+            "no progress for " + stall + " waiting for: " + what + " (at " + last + " of " + target + ")");
+      }
     }
   }
 

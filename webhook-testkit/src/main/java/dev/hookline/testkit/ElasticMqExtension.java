@@ -89,6 +89,22 @@ public final class ElasticMqExtension implements BeforeAllCallback {
   }
 
   /**
+   * Returns how many messages of a queue are in flight: received and neither deleted nor visible again (SQS's
+   * {@code ApproximateNumberOfMessagesNotVisible}, exact on ElasticMQ).
+   *
+   * @param queueUrl the queue
+   * @return the number of messages in flight
+   */
+  public int inFlight(String queueUrl) {
+    return Integer.parseInt(
+        syncClient()
+            .getQueueAttributes(
+                b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+            .attributes()
+            .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+  }
+
+  /**
    * Creates a standard queue with a unique name that starts with {@code prefix}.
    *
    * @param prefix a readable prefix

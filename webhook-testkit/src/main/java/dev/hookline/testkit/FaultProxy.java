@@ -98,6 +98,7 @@ public final class FaultProxy implements AutoCloseable {
   private final ReentrantLock rulesLock = new ReentrantLock();
   private final List<Rule> rules = new ArrayList<>();
   private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+  private final AtomicBoolean enforceMessageSize = new AtomicBoolean();
   private final Map<String, AtomicInteger> faulted = new ConcurrentHashMap<>();
   private final ConcurrentLinkedDeque<RecordedRequest> recorded = new ConcurrentLinkedDeque<>();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -192,6 +193,15 @@ public final class FaultProxy implements AutoCloseable {
    */
   public void failAlways(Fault fault, String... actions) {
     addRule(new Rule(fault, actionSet(actions), null, null));
+  }
+
+  /**
+   * Refuses a {@code SendMessage} whose body plus message attributes (names, data types and values, as SQS counts
+   * them) exceed 1 MiB, with SQS's own {@code 400 InvalidParameterValue}, as SQS does. ElasticMQ counts only the
+   * body, so without this a test could not see SQS refuse a message that attributes push over the limit.
+   */
+  public void enforceMessageSizeLimit() {
+    enforceMessageSize.set(true);
   }
 
   /** Removes every rule; later requests are forwarded unchanged. Counters are kept. */
@@ -388,6 +398,9 @@ public final class FaultProxy implements AutoCloseable {
     counts.computeIfAbsent(action, k -> new AtomicInteger()).incrementAndGet();
     record(new RecordedRequest(action, new String(request.body, StandardCharsets.UTF_8)));
     Fault fault = match(action);
+    if (fault == null && enforceMessageSize.get() && action.equals("SendMessage") && tooLarge(request.body)) {
+      fault = Fault.error(400, "InvalidParameterValue", true);
+    }
     if (fault != null) {
       faulted.computeIfAbsent(action, k -> new AtomicInteger()).incrementAndGet();
     }
@@ -476,6 +489,23 @@ public final class FaultProxy implements AutoCloseable {
       Thread.currentThread().interrupt();
       return new Response(502, Map.of("Content-Type", List.of("text/plain")), bytes("interrupted"));
     }
+  }
+
+  /** Whether a {@code SendMessage} request's body and attributes exceed SQS's 1 MiB, counted as SQS counts them. */
+  private static boolean tooLarge(byte[] request) throws IOException {
+    JsonNode json = JSON.readTree(request);
+    long size = utf8(json.path("MessageBody").asText(""));
+    JsonNode attributes = json.path("MessageAttributes");
+    for (Map.Entry<String, JsonNode> attribute : attributes.properties()) {
+      String name = attribute.getKey();
+      JsonNode value = attribute.getValue();
+      size += utf8(name) + utf8(value.path("DataType").asText("")) + utf8(value.path("StringValue").asText(""));
+    }
+    return size > 1_048_576;
+  }
+
+  private static int utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8).length;
   }
 
   private static Response errorResponse(Fault fault) {

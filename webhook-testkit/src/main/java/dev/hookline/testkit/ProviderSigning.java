@@ -270,7 +270,7 @@ final class ProviderSigning {
     }
   }
 
-  private static byte[] hmac(String algorithm, byte[] key, byte[] content) {
+  static byte[] hmac(String algorithm, byte[] key, byte[] content) {
     try {
       Mac mac = Mac.getInstance(algorithm);
       mac.init(new SecretKeySpec(key, algorithm));

@@ -21,8 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Signed webhook requests for tests, for every built-in scheme, with a signing implementation of its own (it never
@@ -496,27 +494,25 @@ public final class SignedRequest {
       WebhookHeaders.Builder h = WebhookHeaders.builder().add("Content-Type", contentType);
       switch (scheme) {
         case STANDARD_WEBHOOKS:
-          h.add("webhook-id", deliveryId).add("webhook-timestamp", ts);
-          signature(h, "webhook-signature", "v1," + b64(mac("HmacSHA256", join(deliveryId + "." + ts + ".", content))));
+          signPreset("standard-webhooks", h, deliveryId, seconds, content);
           break;
         case STANDARD_WEBHOOKS_ED25519:
           h.add("webhook-id", deliveryId).add("webhook-timestamp", ts);
           signature(h, "webhook-signature", "v1a," + b64(ed25519(join(deliveryId + "." + ts + ".", content))));
           break;
         case GITHUB:
-          h.add("X-GitHub-Delivery", deliveryId).add("X-GitHub-Event", "ping");
-          signature(h, "X-Hub-Signature-256", "sha256=" + hex(mac("HmacSHA256", content)));
+          h.add("X-GitHub-Event", "ping");
+          signPreset("github", h, deliveryId, seconds, content);
           break;
         case STRIPE:
-          signature(h, "Stripe-Signature", "t=" + ts + ",v1=" + hex(mac("HmacSHA256", join(ts + ".", content))));
+          signPreset("stripe", h, deliveryId, seconds, content);
           break;
         case SHOPIFY:
-          h.add("X-Shopify-Webhook-Id", deliveryId).add("X-Shopify-Topic", "orders/create");
-          signature(h, "X-Shopify-Hmac-Sha256", b64(mac("HmacSHA256", content)));
+          h.add("X-Shopify-Topic", "orders/create");
+          signPreset("shopify", h, deliveryId, seconds, content);
           break;
         case SLACK:
-          h.add("X-Slack-Request-Timestamp", ts);
-          signature(h, "X-Slack-Signature", "v0=" + hex(mac("HmacSHA256", join("v0:" + ts + ":", content))));
+          signPreset("slack", h, deliveryId, seconds, content);
           break;
         case PROVIDER:
           ProviderSigning.sign(
@@ -537,7 +533,7 @@ public final class SignedRequest {
           if (timestampHeader != null) {
             h.add(timestampHeader, ts);
           }
-          byte[] mac = mac(algorithm, renderTemplate(ts, content));
+          byte[] mac = ProviderSigning.hmac(algorithm, wrongSecret ? wrongKey() : key, renderTemplate(ts, content));
           signature(h, signatureHeader, prefix + (base64 ? b64(mac) : hex(mac)));
           break;
         default:
@@ -559,6 +555,12 @@ public final class SignedRequest {
           .headers(headers())
           .body(body())
           .build();
+    }
+
+    /** Signs as the named provider preset: one signing oracle, {@link ProviderSigning}, for every scheme. */
+    private void signPreset(String name, WebhookHeaders.Builder h, String deliveryId, long seconds, byte[] content) {
+      ProviderSigning.sign(
+          name, h, wrongSecret ? wrongKey() : key, url, deliveryId, seconds, content, contentType, !withoutSignature);
     }
 
     private void signature(WebhookHeaders.Builder h, String name, String value) {
@@ -663,22 +665,6 @@ public final class SignedRequest {
       System.arraycopy(content, 0, all, head.length, content.length);
       System.arraycopy(tail, 0, all, head.length + content.length, tail.length);
       return all;
-    }
-
-    private byte[] mac(String jcaAlgorithm, byte[] content) {
-      byte[] secret = key.clone();
-      if (wrongSecret) {
-        for (int i = 0; i < secret.length; i++) {
-          secret[i] ^= 0x5a;
-        }
-      }
-      try {
-        Mac mac = Mac.getInstance(jcaAlgorithm);
-        mac.init(new SecretKeySpec(secret, jcaAlgorithm));
-        return mac.doFinal(content);
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("cannot compute " + jcaAlgorithm, e);
-      }
     }
 
     private byte[] ed25519(byte[] content) {

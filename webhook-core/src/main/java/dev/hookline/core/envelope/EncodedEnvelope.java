@@ -1,6 +1,5 @@
 package dev.hookline.core.envelope;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
 
@@ -11,7 +10,7 @@ import java.util.Objects;
  * <p>Thread-safety: immutable.
  *
  * @param body the message body: the JSON envelope
- * @param attributes the message attributes (name → string value), at most {@link EnvelopeCodec#MAX_ATTRIBUTES}
+ * @param attributes the message attributes (name → string value), at most {@link SqsLimits#MAX_MESSAGE_ATTRIBUTES}
  */
 public record EncodedEnvelope(String body, Map<String, String> attributes) {
 
@@ -33,12 +32,6 @@ public record EncodedEnvelope(String body, Map<String, String> attributes) {
    * @return the size in bytes
    */
   public int encodedSize() {
-    int size = body.getBytes(StandardCharsets.UTF_8).length;
-    for (Map.Entry<String, String> e : attributes.entrySet()) {
-      size += e.getKey().getBytes(StandardCharsets.UTF_8).length;
-      size += "String".length();
-      size += e.getValue().getBytes(StandardCharsets.UTF_8).length;
-    }
-    return size;
+    return SqsLimits.messageSize(body, attributes);
   }
 }

@@ -69,7 +69,7 @@ import java.util.TreeSet;
  *
  * <p>Such a message has no {@value #ATTR_VERSION} attribute, and its webhook gets {@link Verification#DEFERRED}: the
  * consumer verifies the signature before handling. The body bytes are the message body's UTF-8 bytes. SQS allows
- * at most {@value #MAX_ATTRIBUTES} attributes per message, so map only the headers the verifier and handler need.
+ * at most {@value SqsLimits#MAX_MESSAGE_ATTRIBUTES} attributes per message, so map only the headers the verifier and handler need.
  *
  * <h2>Decoding</h2>
  *
@@ -82,8 +82,8 @@ import java.util.TreeSet;
  *
  * <h2>Limits</h2>
  *
- * <p>{@link EncodedEnvelope#encodedSize()} is what SQS counts; compare it with {@link #MAX_MESSAGE_BYTES} before
- * sending (and batches with {@link #MAX_BATCH_BYTES}). {@link #encode} does not throw for size.
+ * <p>{@link EncodedEnvelope#encodedSize()} is what SQS counts; compare it with {@link SqsLimits#MAX_MESSAGE_BYTES} before
+ * sending (and batches with {@link SqsLimits#MAX_BATCH_BYTES}). {@link #encode} does not throw for size.
  *
  * <p>Thread-safety: immutable and thread-safe. Defaults: {@link #defaults()} uses the system UTC clock and drops only
  * the three credential headers.
@@ -92,15 +92,6 @@ public final class EnvelopeCodec {
 
   /** The envelope version this codec writes. */
   public static final int VERSION = 1;
-
-  /** SQS's largest message: 1 MiB (1,048,576 bytes), body plus attributes. */
-  public static final int MAX_MESSAGE_BYTES = 1_048_576;
-
-  /** SQS's largest {@code SendMessageBatch} request: 1 MiB in total over its messages. */
-  public static final int MAX_BATCH_BYTES = 1_048_576;
-
-  /** SQS allows at most this many message attributes per message. */
-  public static final int MAX_ATTRIBUTES = 10;
 
   /** Message attribute carrying the delivery id (also read from direct-integration messages). */
   public static final String ATTR_DELIVERY_ID = "hookline-delivery-id";
@@ -120,9 +111,6 @@ public final class EnvelopeCodec {
   /** Direct-integration message attribute prefix for a header; the rest is the lower-case header name. */
   public static final String ATTR_HEADER_PREFIX = "hookline-h-";
 
-  /** Headers never kept, whatever the configuration. */
-  private static final Set<String> ALWAYS_DROPPED = Set.of("authorization", "proxy-authorization", "cookie");
-
   private static final String F_VERSION = "hooklineEnvelope";
   private static final String F_DELIVERY_ID = "deliveryId";
   private static final String F_SOURCE = "source";
@@ -140,7 +128,7 @@ public final class EnvelopeCodec {
   private final Clock clock;
 
   private EnvelopeCodec(Builder b) {
-    Set<String> all = new TreeSet<>(ALWAYS_DROPPED);
+    Set<String> all = new TreeSet<>(WebhookHeaders.NEVER_KEPT);
     b.sensitiveHeaders.forEach(h -> all.add(h.toLowerCase(Locale.ROOT)));
     this.dropped = Set.copyOf(all);
     this.clock = b.clock;

@@ -1,11 +1,12 @@
 package dev.hookline.core.internal;
 
+import dev.hookline.core.envelope.SqsLimits;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** The fallback delivery id shared by the receiver and the envelope decoder. No compatibility promise. */
+/** Delivery id rules shared by the receiver, the envelope decoder and the enqueuer. No compatibility promise. */
 public final class DeliveryIds {
 
   private DeliveryIds() {}
@@ -19,11 +20,30 @@ public final class DeliveryIds {
    * @return the delivery id
    */
   public static String fromContent(String source, byte[] body) {
+    return sha256Hex(source.getBytes(StandardCharsets.UTF_8), new byte[] {0}, body);
+  }
+
+  /**
+   * Returns the id unchanged when SQS accepts it as a deduplication id or group id ({@link
+   * SqsLimits#isValidGroupOrDeduplicationId}), else its lower-case hex SHA-256 (64 characters): the same id always
+   * maps to the same value.
+   *
+   * @param id the id
+   * @return an id SQS accepts
+   */
+  public static String queueSafe(String id) {
+    if (SqsLimits.isValidGroupOrDeduplicationId(id)) {
+      return id;
+    }
+    return sha256Hex(id.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String sha256Hex(byte[]... parts) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(source.getBytes(StandardCharsets.UTF_8));
-      sha.update((byte) 0);
-      sha.update(body);
+      for (byte[] part : parts) {
+        sha.update(part);
+      }
       return HexFormat.of().formatHex(sha.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every Java platform", e);

@@ -1,15 +1,13 @@
 package dev.hookline.core.retry;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
  * What an operator needs to know about a failed message: why, the error's type and (truncated) message, how many
- * attempts were made, and when it was first received and last failed. It travels with a dead-lettered message as
- * message attributes ({@link #toAttributes()}).
+ * attempts were made, and when it was first received and last failed. It travels with a dead-lettered message in
+ * one JSON message attribute, {@code hookline-failure} (written by the SQS module's dead-letter format).
  *
  * <p>The text components are made safe to send as SQS message attributes when the report is created, because a
  * value SQS refuses would fail the {@code SendMessage} that moves the message to the dead-letter queue:
@@ -43,6 +41,12 @@ public record FailureReport(
 
   /** Reason of the report on a {@link Decision.Retry}: the attempt failed and will be retried. */
   public static final String REASON_HANDLER_FAILED = "handler_failed";
+
+  /**
+   * A retry, not a dead letter: the delivery is being handled by another consumer, and this copy waits for its
+   * idempotency claim.
+   */
+  public static final String REASON_IN_PROGRESS = "in_progress";
   /** The last allowed attempt failed. */
   public static final String REASON_ATTEMPTS_EXHAUSTED = "attempts_exhausted";
   /** The failure is not retryable (for example {@code PermanentFailureException}). */
@@ -86,18 +90,6 @@ public record FailureReport(
    */
   private static final Pattern BEARER = Pattern.compile("(?i)\\b(bearer\\s+)[A-Za-z0-9._~+/=-]{8,}");
 
-  /** DLQ message attribute: the reason code. */
-  public static final String ATTR_REASON = "hookline-failure-reason";
-  /** DLQ message attribute: the error type. */
-  public static final String ATTR_ERROR_TYPE = "hookline-error-type";
-  /** DLQ message attribute: the error message. */
-  public static final String ATTR_ERROR_MESSAGE = "hookline-error-message";
-  /** DLQ message attribute: attempts made. */
-  public static final String ATTR_ATTEMPTS = "hookline-attempts";
-  /** DLQ message attribute: first receipt, ISO-8601. */
-  public static final String ATTR_FIRST_RECEIVED_AT = "hookline-first-received-at";
-  /** DLQ message attribute: last failure, ISO-8601. */
-  public static final String ATTR_LAST_FAILED_AT = "hookline-last-failed-at";
 
   /**
    * Validates the components and makes the text components safe to send as SQS message attributes (see the class
@@ -142,26 +134,7 @@ public record FailureReport(
         reason, error.getClass().getName(), message == null ? "" : message, attempts, firstReceivedAt, lastFailedAt);
   }
 
-  /**
-   * Returns the report as DLQ message attributes (six string attributes; empty values, such as the message of an
-   * exception without one, are sent as {@code "-"} because SQS refuses empty attribute values).
-   *
-   * @return attribute name → value, in a stable order
-   */
-  public Map<String, String> toAttributes() {
-    Map<String, String> attributes = new LinkedHashMap<>();
-    attributes.put(ATTR_REASON, orDash(reason));
-    attributes.put(ATTR_ERROR_TYPE, orDash(errorType));
-    attributes.put(ATTR_ERROR_MESSAGE, orDash(errorMessage));
-    attributes.put(ATTR_ATTEMPTS, Integer.toString(attempts));
-    attributes.put(ATTR_FIRST_RECEIVED_AT, firstReceivedAt.toString());
-    attributes.put(ATTR_LAST_FAILED_AT, lastFailedAt.toString());
-    return attributes;
-  }
 
-  private static String orDash(String value) {
-    return value.isEmpty() ? "-" : value;
-  }
 
   /**
    * Replaces what SQS refuses in an attribute value, redacts secret-looking text and cuts to

@@ -3,6 +3,7 @@ package dev.hookline.core.retry;
 import dev.hookline.core.Attempt;
 import dev.hookline.core.Outcome;
 import dev.hookline.core.RetryLaterException;
+import dev.hookline.core.envelope.SqsLimits;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -19,7 +20,7 @@ import java.util.Objects;
  *       {@code permanent_failure};
  *   <li>the attempt is the last allowed ({@code number >= maxAttempts}) → dead letter {@code attempts_exhausted};
  *   <li>the delay is the {@link RetryLaterException}'s, else the backoff's for this attempt; it is then capped so
- *       that the next attempt starts within SQS's 12-hour visibility limit ({@link #MAX_VISIBILITY}) counted from
+ *       that the next attempt starts within SQS's 12-hour visibility limit ({@link SqsLimits#MAX_VISIBILITY}) counted from
  *       {@link Attempt#firstReceivedAt()}, in whole seconds (SQS counts visibility in seconds, so a runner rounding
  *       the delay up stays within the limit); if less than one second is left → dead letter
  *       {@code time_budget_exhausted};
@@ -29,9 +30,6 @@ import java.util.Objects;
  * <p>Thread-safety: immutable and thread-safe.
  */
 public final class ProcessingPolicy {
-
-  /** SQS's maximum visibility timeout: 12 hours (43,200 s), here counted from the message's first receipt. */
-  public static final Duration MAX_VISIBILITY = Duration.ofSeconds(43_200);
 
   private final RetryPolicy retryPolicy;
 
@@ -86,7 +84,7 @@ public final class ProcessingPolicy {
     if (delay == null || delay.isNegative()) {
       delay = Duration.ZERO;
     }
-    Duration left = Duration.between(now, attempt.firstReceivedAt().plus(MAX_VISIBILITY));
+    Duration left = Duration.between(now, attempt.firstReceivedAt().plus(SqsLimits.MAX_VISIBILITY));
     long leftSeconds = left.isNegative() ? 0 : left.getSeconds(); // whole seconds, rounded down
     if (leftSeconds < 1) {
       return deadLetter(FailureReport.REASON_TIME_BUDGET_EXHAUSTED, error, attempt, now);

@@ -2,10 +2,10 @@ package dev.hookline.core.retry;
 
 import dev.hookline.core.HooklineException;
 import dev.hookline.core.PermanentFailureException;
+import dev.hookline.core.internal.FreshRandom;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Predicate;
-import java.util.random.RandomGenerator;
 
 /**
  * How often and how patiently a failed webhook is retried: the maximum number of attempts, the {@link Backoff}
@@ -169,7 +169,7 @@ public final class RetryPolicy {
       if (chosen == null) {
         chosen =
             Backoff.exponential(
-                Duration.ofSeconds(1), 2.0, Duration.ofMinutes(5), Jitter.FULL, RandomGenerator.getDefault());
+                Duration.ofSeconds(1), 2.0, Duration.ofMinutes(5), Jitter.FULL, new FreshRandom());
       }
       return new RetryPolicy(this, chosen);
     }

@@ -7,6 +7,7 @@ import dev.hookline.core.RetryLaterException;
 import dev.hookline.core.Verification;
 import dev.hookline.core.Webhook;
 import dev.hookline.core.WebhookHandler;
+import dev.hookline.core.envelope.SqsLimits;
 import dev.hookline.core.idempotency.Claim;
 import dev.hookline.core.idempotency.IdempotencyStore;
 import dev.hookline.core.internal.DeliveryIds;
@@ -33,9 +34,11 @@ import org.slf4j.LoggerFactory;
  *       without calling the handler. On success the handler sees the webhook as {@link Verification#VERIFIED}, and
  *       when its delivery id was the content hash and the verifier knows the provider's id, with that id.
  *   <li><b>Idempotency claim</b> (when a store is configured): {@code Done} → {@code Ack(duplicate=true)}
- *       without calling the handler; {@code InProgress} (another consumer holds it) → treated as a
- *       {@link RetryLaterException} of {@code inProgressRetryDelay}, so it is retried, and dead-lettered like any
- *       failure when the attempts run out.
+ *       without calling the handler; {@code InProgress} (another consumer holds it) → {@code Retry} after the
+ *       claim's remaining time (at least 1 s, at most SQS's 12 hours) with reason {@value
+ *       FailureReport#REASON_IN_PROGRESS}, without consulting the policy: such waits never use up attempts and never
+ *       dead-letter, and the copy ends as a skipped duplicate once the holder completes (or is handled, if the
+ *       holder gave the claim up).
  *   <li><b>Handler</b>, timed with the clock. Anything it throws fails the attempt, errors included, except a
  *       {@link VirtualMachineError}, which is rethrown.
  *   <li><b>Decision</b> by the {@link ProcessingPolicy}.
@@ -69,14 +72,14 @@ public final class WebhookProcessor {
   /** Default lifetime of an idempotency claim whose holder never settles it. */
   public static final Duration DEFAULT_CLAIM_TTL = Duration.ofMinutes(15);
 
-  /** Default delay before retrying a delivery another consumer is handling. */
-  public static final Duration DEFAULT_IN_PROGRESS_RETRY_DELAY = Duration.ofSeconds(30);
+  /** The shortest wait of a copy whose delivery another consumer holds: the claim may be about to end. */
+  private static final Duration MIN_IN_PROGRESS_WAIT = Duration.ofSeconds(1);
 
   private final WebhookHandler handler;
   private final ProcessingPolicy policy;
   private final IdempotencyStore idempotencyStore;
   private final Duration claimTtl;
-  private final Duration inProgressRetryDelay;
+
   private final PipelineListener listener;
   private final Clock clock;
   private final Map<String, SignatureVerifier> verifiers;
@@ -86,7 +89,6 @@ public final class WebhookProcessor {
     this.policy = ProcessingPolicy.of(b.retryPolicy);
     this.idempotencyStore = b.idempotencyStore;
     this.claimTtl = b.claimTtl;
-    this.inProgressRetryDelay = b.inProgressRetryDelay;
     this.listener = PipelineListener.safe(b.listener);
     this.clock = b.clock;
     this.verifiers = Map.copyOf(b.verifiers);
@@ -185,11 +187,8 @@ public final class WebhookProcessor {
         listener.onDuplicate(webhook);
         return new Decision.Ack(true);
       }
-      if (claim.isInProgress()) {
-        RetryLaterException busy =
-            new RetryLaterException("delivery is being handled by another consumer", inProgressRetryDelay);
-        return settle(
-            webhook, attempt, policy.decide(attempt, Outcome.failure(busy), clock.instant()), Duration.ZERO, null);
+      if (claim instanceof Claim.InProgress busy) {
+        return waitForHolder(webhook, attempt, busy);
       }
       claimed = (Claim.Acquired) claim;
     }
@@ -229,6 +228,38 @@ public final class WebhookProcessor {
       throw e;
     }
     return settle(webhook, attempt, decision, handlerTime, claimed);
+  }
+
+  /**
+   * A copy of a delivery another consumer is handling waits for the holder's claim, however many times it was
+   * received: retrying it sooner could only find the claim held again, and dead-lettering it would raise an alarm
+   * for a webhook that is being handled.
+   */
+  private Decision waitForHolder(Webhook webhook, Attempt attempt, Claim.InProgress busy) {
+    Duration wait = busy.remaining();
+    if (wait.compareTo(MIN_IN_PROGRESS_WAIT) < 0) {
+      wait = MIN_IN_PROGRESS_WAIT;
+    }
+    if (wait.compareTo(SqsLimits.MAX_VISIBILITY) > 0) {
+      wait = SqsLimits.MAX_VISIBILITY;
+    }
+    Instant now = clock.instant();
+    FailureReport report =
+        new FailureReport(
+            FailureReport.REASON_IN_PROGRESS,
+            "",
+            "delivery is being handled by another consumer",
+            attempt.number(),
+            attempt.firstReceivedAt(),
+            now);
+    log.debug(
+        "Delivery is in progress elsewhere; waiting for its claim. deliveryId={} source={} attempt={} wait={}",
+        webhook.deliveryId(),
+        webhook.source(),
+        attempt.number(),
+        wait);
+    listener.onRetryScheduled(webhook, attempt.number(), wait);
+    return new Decision.Retry(wait, report);
   }
 
   /** 5 and 6: settles the claim, logs and tells the listener. */
@@ -366,7 +397,6 @@ public final class WebhookProcessor {
     private RetryPolicy retryPolicy = RetryPolicy.defaults();
     private IdempotencyStore idempotencyStore;
     private Duration claimTtl = DEFAULT_CLAIM_TTL;
-    private Duration inProgressRetryDelay = DEFAULT_IN_PROGRESS_RETRY_DELAY;
     private PipelineListener listener = PipelineListener.NONE;
     private Clock clock = Clock.systemUTC();
     private final Map<String, SignatureVerifier> verifiers = new LinkedHashMap<>();
@@ -419,17 +449,6 @@ public final class WebhookProcessor {
     }
 
     /**
-     * Sets the delay before retrying a delivery another consumer holds a claim on. Default 30 seconds.
-     *
-     * @param inProgressRetryDelay not negative
-     * @return this builder
-     */
-    public Builder inProgressRetryDelay(Duration inProgressRetryDelay) {
-      this.inProgressRetryDelay = Objects.requireNonNull(inProgressRetryDelay, "inProgressRetryDelay");
-      return this;
-    }
-
-    /**
      * Sets the listener; it is wrapped with {@link PipelineListener#safe}. Default {@link PipelineListener#NONE}.
      *
      * @param listener the listener
@@ -478,9 +497,6 @@ public final class WebhookProcessor {
       }
       if (claimTtl.isNegative() || claimTtl.isZero()) {
         throw new IllegalArgumentException("claimTtl must be positive, was " + claimTtl);
-      }
-      if (inProgressRetryDelay.isNegative()) {
-        throw new IllegalArgumentException("inProgressRetryDelay must not be negative, was " + inProgressRetryDelay);
       }
       for (String source : verifiers.keySet()) {
         if (source.isBlank()) {

@@ -234,16 +234,16 @@ class EnvelopeCodecTest {
   @Test
   void encodedSizeCountsBodyAndAttributesAgainstTheSqsLimit() {
     // SQS: 1 MiB = 1,048,576 bytes per message (body plus attribute names, types and values).
-    assertThat(EnvelopeCodec.MAX_MESSAGE_BYTES).isEqualTo(1_048_576);
-    assertThat(EnvelopeCodec.MAX_BATCH_BYTES).isEqualTo(1_048_576);
-    EncodedEnvelope e = CODEC.encode(webhook(new byte[EnvelopeCodec.MAX_MESSAGE_BYTES]));
-    assertThat(e.encodedSize()).isGreaterThan(EnvelopeCodec.MAX_MESSAGE_BYTES);
+    assertThat(SqsLimits.MAX_MESSAGE_BYTES).isEqualTo(1_048_576);
+    assertThat(SqsLimits.MAX_BATCH_BYTES).isEqualTo(1_048_576);
+    EncodedEnvelope e = CODEC.encode(webhook(new byte[SqsLimits.MAX_MESSAGE_BYTES]));
+    assertThat(e.encodedSize()).isGreaterThan(SqsLimits.MAX_MESSAGE_BYTES);
     int attrs = 0;
     for (Map.Entry<String, String> a : e.attributes().entrySet()) {
       attrs += a.getKey().length() + "String".length() + a.getValue().length();
     }
     assertThat(e.encodedSize()).isEqualTo(e.body().getBytes(StandardCharsets.UTF_8).length + attrs);
-    assertThat(e.attributes().size()).isLessThanOrEqualTo(EnvelopeCodec.MAX_ATTRIBUTES);
+    assertThat(e.attributes().size()).isLessThanOrEqualTo(SqsLimits.MAX_MESSAGE_ATTRIBUTES);
   }
 
   @Test

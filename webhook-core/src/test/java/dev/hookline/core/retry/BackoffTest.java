@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 
 class BackoffTest {
@@ -102,5 +103,27 @@ class BackoffTest {
     assertThatThrownBy(() -> Backoff.exponential(S1, Double.NaN, CAP)).hasMessageStartingWith("multiplier");
     assertThatThrownBy(() -> Backoff.exponential(CAP, 2.0, S1)).hasMessageStartingWith("cap");
     assertThatThrownBy(() -> Backoff.exponential(S1, 2.0, CAP).delay(0)).hasMessageStartingWith("attempt");
+  }
+
+  @Test
+  void equalJitterGrowsWithEqualJitterUpToTheCap() {
+    RandomGenerator random = new java.util.SplittableRandom(42);
+    Duration initial = Duration.ofMillis(100);
+    Duration max = Duration.ofSeconds(1);
+    Backoff equal = Backoff.exponential(initial, 2.0, max, Jitter.EQUAL, random);
+    for (int i = 0; i < 200; i++) {
+      assertThat(equal.delay(1)).isBetween(Duration.ofMillis(50), initial);
+      assertThat(equal.delay(3))
+          .isBetween(Duration.ofMillis(200), Duration.ofMillis(400));
+      assertThat(equal.delay(10)).isBetween(Duration.ofMillis(500), max);
+      assertThat(equal.delay(1000)).isBetween(Duration.ofMillis(500), max);
+    }
+  }
+
+  @Test
+  void equalJitterIsRepeatableWithASeededGenerator() {
+    Duration a = Backoff.exponential(Duration.ofMillis(50), 2.0, Duration.ofSeconds(1), Jitter.EQUAL, new java.util.SplittableRandom(7)).delay(4);
+    Duration b = Backoff.exponential(Duration.ofMillis(50), 2.0, Duration.ofSeconds(1), Jitter.EQUAL, new java.util.SplittableRandom(7)).delay(4);
+    assertThat(a).isEqualTo(b);
   }
 }

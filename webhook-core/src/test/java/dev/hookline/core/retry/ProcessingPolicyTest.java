@@ -128,18 +128,16 @@ class ProcessingPolicyTest {
   }
 
   @Test
-  void reportTruncatesLongMessagesAndConvertsToAttributes() {
+  void reportTruncatesLongMessagesAndKeepsTheAttemptTimes() {
     Decision d =
         POLICY.decide(new Attempt(3, FIRST), Outcome.failure(new IOException("x".repeat(5000))), FIRST.plusSeconds(5));
     FailureReport r = ((Decision.DeadLetter) d).report();
     assertThat(r.errorMessage()).hasSize(FailureReport.MAX_MESSAGE_CHARS);
-    assertThat(r.toAttributes())
-        .containsEntry(FailureReport.ATTR_REASON, "attempts_exhausted")
-        .containsEntry(FailureReport.ATTR_ATTEMPTS, "3")
-        .containsEntry(FailureReport.ATTR_FIRST_RECEIVED_AT, "2026-01-01T00:00:00Z")
-        .containsEntry(FailureReport.ATTR_LAST_FAILED_AT, "2026-01-01T00:00:05Z");
+    assertThat(r.reason()).isEqualTo("attempts_exhausted");
+    assertThat(r.attempts()).isEqualTo(3);
+    assertThat(r.firstReceivedAt()).hasToString("2026-01-01T00:00:00Z");
+    assertThat(r.lastFailedAt()).hasToString("2026-01-01T00:00:05Z");
     FailureReport noMessage = FailureReport.of("permanent_failure", new IOException(), 1, FIRST, FIRST);
     assertThat(noMessage.errorMessage()).isEmpty();
-    assertThat(noMessage.toAttributes()).containsEntry(FailureReport.ATTR_ERROR_MESSAGE, "-");
   }
 }

@@ -219,16 +219,26 @@ class WebhookProcessorTest {
   }
 
   @Test
-  void inProgressElsewhereRetriesAfterTheConfiguredDelay() {
+  void aCopyOfADeliveryInProgressElsewhereWaitsForTheClaimWithoutUsingUpAttemptsThenIsSkipped() {
     InMemoryIdempotencyStore store = InMemoryIdempotencyStore.builder().clock(clock).build();
-    store.claim("d-1", Duration.ofMinutes(10));
-    WebhookProcessor p =
-        processor(() -> {}).idempotencyStore(store).inProgressRetryDelay(Duration.ofSeconds(45)).build();
-    Decision d = p.process(webhook(Verification.VERIFIED), new Attempt(1, T0));
-    assertThat(((Decision.Retry) d).after()).isEqualTo(Duration.ofSeconds(45));
+    Claim.Acquired holder = (Claim.Acquired) store.claim("d-1", Duration.ofMinutes(10));
+    clock.advance(Duration.ofMinutes(4));
+    WebhookProcessor p = processor(() -> {}).idempotencyStore(store).build();
+
+    // Even on its last allowed attempt (maxAttempts is 3 here) and beyond, the copy waits: never a dead letter.
+    for (int attempt : new int[] {1, 3, 7}) {
+      Decision d = p.process(webhook(Verification.VERIFIED), new Attempt(attempt, T0));
+      assertThat(d.isRetry()).as("attempt %d", attempt).isTrue();
+      assertThat(((Decision.Retry) d).after()).isEqualTo(Duration.ofMinutes(6));
+      assertThat(((Decision.Retry) d).failure().reason()).isEqualTo(FailureReport.REASON_IN_PROGRESS);
+    }
     assertThat(seen).isEmpty();
     assertThat(store.claim("d-1", Duration.ofMinutes(10)).isInProgress()).isTrue();
-    assertThat(p.process(webhook(Verification.VERIFIED), new Attempt(3, T0)).isDeadLetter()).isTrue();
+
+    store.complete(holder);
+    Decision after = p.process(webhook(Verification.VERIFIED), new Attempt(8, T0));
+    assertThat(after).isEqualTo(new Decision.Ack(true));
+    assertThat(seen).isEmpty();
   }
 
   @Test
@@ -311,8 +321,6 @@ class WebhookProcessorTest {
   void builderValidatesNamingTheField() {
     assertThatThrownBy(() -> WebhookProcessor.builder().build()).hasMessageStartingWith("handler");
     assertThatThrownBy(() -> processor(() -> {}).claimTtl(Duration.ZERO).build()).hasMessageStartingWith("claimTtl");
-    assertThatThrownBy(() -> processor(() -> {}).inProgressRetryDelay(Duration.ofSeconds(-1)).build())
-        .hasMessageStartingWith("inProgressRetryDelay");
     assertThatThrownBy(() -> processor(() -> {}).verifier(" ", VERIFIER).build()).hasMessageStartingWith("verifier");
   }
 

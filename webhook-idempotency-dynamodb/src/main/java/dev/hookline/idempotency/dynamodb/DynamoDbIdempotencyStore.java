@@ -11,6 +11,7 @@ import static dev.hookline.idempotency.dynamodb.ItemSchema.TTL;
 import dev.hookline.core.HooklineException;
 import dev.hookline.core.idempotency.Claim;
 import dev.hookline.core.idempotency.IdempotencyStore;
+import dev.hookline.core.internal.FreshRandom;
 import dev.hookline.core.retry.Backoff;
 import dev.hookline.core.retry.Jitter;
 import java.time.Clock;
@@ -19,7 +20,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -106,7 +106,7 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
             2.0,
             Duration.ofMillis(500),
             Jitter.FULL,
-            b.random != null ? b.random : new SplittableRandom());
+            b.random != null ? b.random : new FreshRandom());
     this.calls = new DynamoDbCalls(tableName, region == null ? "(no region)" : region.id(), retryBudget, backoff);
   }
 
@@ -376,8 +376,8 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
     }
 
     /**
-     * Sets the source of the retry backoff's jitter. Default: a new {@link SplittableRandom}, made at
-     * {@link #build()}.
+     * Sets the source of the retry backoff's jitter. Default: a generator seeded from {@code SecureRandom} at its
+     * first draw (so Lambda SnapStart environments restored from one snapshot draw differently); tests pass a seeded one.
      *
      * @param random the generator; used under a lock, so it need not be thread-safe
      * @return this builder

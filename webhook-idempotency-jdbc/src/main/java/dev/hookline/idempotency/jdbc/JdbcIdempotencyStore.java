@@ -3,6 +3,7 @@ package dev.hookline.idempotency.jdbc;
 import dev.hookline.core.HooklineException;
 import dev.hookline.core.idempotency.Claim;
 import dev.hookline.core.idempotency.IdempotencyStore;
+import dev.hookline.core.internal.FreshRandom;
 import dev.hookline.core.retry.Backoff;
 import dev.hookline.core.retry.Jitter;
 import java.sql.Connection;
@@ -16,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
@@ -103,7 +103,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
             2.0,
             Duration.ofMillis(500),
             Jitter.FULL,
-            b.random != null ? b.random : new SplittableRandom());
+            b.random != null ? b.random : new FreshRandom());
   }
 
   /**
@@ -470,7 +470,8 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     }
 
     /**
-     * Sets the source of the retry backoff's jitter. Default: a new {@link SplittableRandom}.
+     * Sets the source of the retry backoff's jitter. Default: a generator seeded from {@code SecureRandom} at its
+     * first draw (so Lambda SnapStart environments restored from one snapshot draw differently); tests pass a seeded one.
      *
      * @param random the generator; used under a lock, so it need not be thread-safe
      * @return this builder

@@ -4,6 +4,7 @@ import static java.util.stream.Collectors.toUnmodifiableList;
 
 import dev.hookline.core.WebhookHeaders;
 import dev.hookline.core.envelope.EnvelopeCodec;
+import dev.hookline.core.envelope.SqsLimits;
 import dev.hookline.core.signature.SignatureVerifier;
 import dev.hookline.core.signature.SignatureVerifiers;
 import java.net.URI;
@@ -38,7 +39,7 @@ import software.amazon.awssdk.services.apigateway.ApiGatewayClient;
  * </ul>
  *
  * <p>SQS refuses empty attribute values, so the mapping template adds an attribute only when its header is there.
- * SQS allows at most {@value EnvelopeCodec#MAX_ATTRIBUTES} attributes per message; {@link Builder#build()} checks
+ * SQS allows at most {@value SqsLimits#MAX_MESSAGE_ATTRIBUTES} attributes per message; {@link Builder#build()} checks
  * that the configuration fits. For a FIFO queue (name ending in {@code .fifo}) the message group is the source, and
  * the delivery id, when configured and present, is the deduplication id (otherwise enable content-based
  * deduplication on the queue).
@@ -651,7 +652,7 @@ public final class ApiGatewayDirectIntegration {
     /** Checks that the fixed attributes, the delivery id and the carried headers fit SQS's attribute limit. */
     private void checkAttributeLimit(Set<String> knownSchemes, Set<String> extraHeaders, List<String> carried) {
       int attributes = FIXED_ATTRIBUTES + (deliveryIdHeader == null ? 0 : 1) + carried.size();
-      if (attributes <= EnvelopeCodec.MAX_ATTRIBUTES) {
+      if (attributes <= SqsLimits.MAX_MESSAGE_ATTRIBUTES) {
         return;
       }
       // Name the setting that added headers: the schemes, unless extra headers were set too.
@@ -659,7 +660,7 @@ public final class ApiGatewayDirectIntegration {
       throw new IllegalArgumentException(
           field
               + " must fit SQS's limit of "
-              + EnvelopeCodec.MAX_ATTRIBUTES
+              + SqsLimits.MAX_MESSAGE_ATTRIBUTES
               + " message attributes (give senders that do not fit an integration of their own; it may write to"
               + " the same queue): "
               + FIXED_ATTRIBUTES

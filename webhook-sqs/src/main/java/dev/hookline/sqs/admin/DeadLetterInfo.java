@@ -1,9 +1,8 @@
 package dev.hookline.sqs.admin;
 
 import dev.hookline.core.envelope.EnvelopeCodec;
-import dev.hookline.core.retry.FailureReport;
+import dev.hookline.sqs.internal.DeadLetterFormat;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,7 +19,7 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * {@link #REASON_MAX_RECEIVE_COUNT}.
  *
  * @param messageId the DLQ message id
- * @param reason the failure reason ({@link FailureReport#ATTR_REASON}), or {@link #REASON_MAX_RECEIVE_COUNT}
+ * @param reason the failure reason (from the {@code hookline-failure} attribute), or {@link #REASON_MAX_RECEIVE_COUNT}
  * @param errorType the failing exception's class name, if recorded
  * @param errorMessage the failing exception's message, if recorded
  * @param attempts how many attempts were made, if recorded
@@ -47,16 +46,13 @@ public record DeadLetterInfo(
     int bodyLength) {
 
   /** The reason reported for a message without failure attributes (moved by SQS's {@code maxReceiveCount}). */
-  public static final String REASON_MAX_RECEIVE_COUNT = "max_receive_count";
-
-  /** The message attribute holding the message id in the source queue. */
-  public static final String ATTR_ORIGINAL_MESSAGE_ID = "hookline-original-message-id";
+  public static final String REASON_MAX_RECEIVE_COUNT = DeadLetterFormat.REASON_MAX_RECEIVE_COUNT;
 
   /**
    * Checks that no component is null.
    *
    * @param messageId the DLQ message id
-   * @param reason the failure reason ({@link FailureReport#ATTR_REASON}), or {@link #REASON_MAX_RECEIVE_COUNT}
+   * @param reason the failure reason (from the {@code hookline-failure} attribute), or {@link #REASON_MAX_RECEIVE_COUNT}
    * @param errorType the failing exception's class name, if recorded
    * @param errorMessage the failing exception's message, if recorded
    * @param attempts how many attempts were made, if recorded
@@ -82,8 +78,14 @@ public record DeadLetterInfo(
     Objects.requireNonNull(sentAt, "sentAt");
   }
 
-  /** Reads the info from a received message (with all message and system attributes requested). */
-  static DeadLetterInfo from(Message m) {
+  /**
+   * Reads the info from a received DLQ message (with all message and system attributes requested), written in the
+   * current dead-letter format ({@code hookline-failure}) or the earlier one (one attribute per field).
+   *
+   * @param m the received message
+   * @return the info
+   */
+  public static DeadLetterInfo from(Message m) {
     Map<String, String> a = DlqMessages.stringAttributes(m);
     String sent = m.attributes().get(MessageSystemAttributeName.SENT_TIMESTAMP);
     Optional<Instant> sentAt = Optional.empty();
@@ -94,39 +96,20 @@ public record DeadLetterInfo(
         sentAt = Optional.empty();
       }
     }
-    OptionalInt attempts = OptionalInt.empty();
-    String att = a.get(FailureReport.ATTR_ATTEMPTS);
-    if (att != null) {
-      try {
-        attempts = OptionalInt.of(Integer.parseInt(att.trim()));
-      } catch (NumberFormatException e) {
-        attempts = OptionalInt.empty();
-      }
-    }
-    String reason = a.get(FailureReport.ATTR_REASON);
+    DeadLetterFormat.Failure failure = DeadLetterFormat.read(a);
     return new DeadLetterInfo(
         m.messageId(),
-        reason == null || reason.isBlank() ? REASON_MAX_RECEIVE_COUNT : reason,
-        Optional.ofNullable(a.get(FailureReport.ATTR_ERROR_TYPE)),
-        Optional.ofNullable(a.get(FailureReport.ATTR_ERROR_MESSAGE)),
-        attempts,
-        instant(a.get(FailureReport.ATTR_FIRST_RECEIVED_AT)),
-        instant(a.get(FailureReport.ATTR_LAST_FAILED_AT)),
+        failure.reason(),
+        failure.errorType(),
+        failure.errorMessage(),
+        failure.attempts(),
+        failure.firstReceivedAt(),
+        failure.lastFailedAt(),
         Optional.ofNullable(a.get(EnvelopeCodec.ATTR_SOURCE)),
         Optional.ofNullable(a.get(EnvelopeCodec.ATTR_DELIVERY_ID)),
-        Optional.ofNullable(a.get(ATTR_ORIGINAL_MESSAGE_ID)),
+        failure.originalMessageId(),
         sentAt,
         m.body() == null ? 0 : m.body().length());
   }
 
-  private static Optional<Instant> instant(String value) {
-    if (value == null) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(Instant.parse(value.trim()));
-    } catch (DateTimeParseException e) {
-      return Optional.empty();
-    }
-  }
 }

@@ -1,6 +1,7 @@
 package dev.hookline.sqs.admin;
 
-import dev.hookline.core.retry.FailureReport;
+import dev.hookline.core.envelope.SqsLimits;
+import dev.hookline.sqs.internal.DeadLetterFormat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,18 +25,10 @@ final class DlqMessages {
   private static final Logger log = LoggerFactory.getLogger(DlqMessages.class);
 
   /** SQS allows at most 10 entries per batch request. */
-  static final int MAX_BATCH = 10;
+  static final int MAX_BATCH = SqsLimits.MAX_BATCH_ENTRIES;
 
   /** Attributes that describe a failure, dropped when a message is redriven. */
-  static final Set<String> FAILURE_ATTRIBUTES =
-      Set.of(
-          FailureReport.ATTR_REASON,
-          FailureReport.ATTR_ERROR_TYPE,
-          FailureReport.ATTR_ERROR_MESSAGE,
-          FailureReport.ATTR_ATTEMPTS,
-          FailureReport.ATTR_FIRST_RECEIVED_AT,
-          FailureReport.ATTR_LAST_FAILED_AT,
-          DeadLetterInfo.ATTR_ORIGINAL_MESSAGE_ID);
+  static final Set<String> FAILURE_ATTRIBUTES = DeadLetterFormat.FAILURE_ATTRIBUTES;
 
   private DlqMessages() {}
 
@@ -59,7 +52,7 @@ final class DlqMessages {
    * @throws IllegalArgumentException starting with {@code field} when it is out of range
    */
   static void requireVisibility(Duration visibility, String field) {
-    if (visibility.compareTo(Duration.ofSeconds(1)) < 0 || visibility.compareTo(Duration.ofHours(12)) > 0) {
+    if (visibility.compareTo(Duration.ofSeconds(1)) < 0 || visibility.compareTo(SqsLimits.MAX_VISIBILITY) > 0) {
       throw new IllegalArgumentException(field + " must be 1s..12h, was " + visibility);
     }
   }

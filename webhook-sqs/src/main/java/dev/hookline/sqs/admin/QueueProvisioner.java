@@ -3,6 +3,7 @@ package dev.hookline.sqs.admin;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hookline.core.envelope.SqsLimits;
 import dev.hookline.core.retry.RetryPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -472,7 +473,7 @@ public final class QueueProvisioner {
       if (dlq.equals(queueName)) {
         throw new IllegalArgumentException("dlqName must differ from queueName, was " + dlq);
       }
-      checkRange("visibilityTimeout", visibilityTimeout, Duration.ZERO, Duration.ofHours(12));
+      checkRange("visibilityTimeout", visibilityTimeout, Duration.ZERO, SqsLimits.MAX_VISIBILITY);
       checkRange("retention", retention, Duration.ofSeconds(60), Duration.ofDays(14));
       checkRange("dlqRetention", dlqRetention, Duration.ofSeconds(60), Duration.ofDays(14));
       checkRange("receiveWaitTime", receiveWaitTime, Duration.ZERO, Duration.ofSeconds(20));

@@ -1,11 +1,10 @@
 package dev.hookline.sqs.internal;
 
 import dev.hookline.core.Attempt;
-import java.time.Duration;
+import dev.hookline.core.envelope.SqsLimits;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -13,23 +12,11 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
- * Small, pure helpers for reading received SQS messages and SQS's limits.
+ * Small, pure helpers for reading received SQS messages; SQS's limits are in {@link SqsLimits}.
  *
  * <p>Thread-safety: stateless.
  */
 public final class SqsMessages {
-
-  /**
-   * The longest visibility timeout SQS accepts, in seconds (12 hours; SQS API reference, {@code
-   * ChangeMessageVisibility}).
-   */
-  public static final int MAX_VISIBILITY_SECONDS = 43_200;
-
-  /** The most entries SQS accepts in one batch call and the most messages one receive returns. */
-  public static final int MAX_BATCH_ENTRIES = 10;
-
-  /** The most message attributes SQS accepts on one message. */
-  public static final int MAX_MESSAGE_ATTRIBUTES = 10;
 
   private SqsMessages() {}
 
@@ -41,21 +28,6 @@ public final class SqsMessages {
    */
   public static boolean isFifo(String queueUrl) {
     return queueUrl.endsWith(".fifo");
-  }
-
-  /**
-   * Converts a delay to a visibility timeout: whole seconds rounded up, capped at {@link #MAX_VISIBILITY_SECONDS}.
-   *
-   * @param delay the delay, not negative
-   * @return the timeout in seconds
-   */
-  public static int visibilitySeconds(Duration delay) {
-    Objects.requireNonNull(delay, "delay");
-    if (delay.isNegative()) {
-      throw new IllegalArgumentException("delay must not be negative, was " + delay);
-    }
-    long seconds = delay.getSeconds() + (delay.getNano() > 0 ? 1 : 0);
-    return (int) Math.min(seconds, MAX_VISIBILITY_SECONDS);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.hookline.sqs.internal;
 
+import dev.hookline.core.envelope.SqsLimits;
 import java.util.Objects;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -19,9 +20,9 @@ public record VisibilityChange(Message message, int timeoutSeconds) {
    */
   public VisibilityChange {
     Objects.requireNonNull(message, "message");
-    if (timeoutSeconds < 0 || timeoutSeconds > SqsMessages.MAX_VISIBILITY_SECONDS) {
+    if (timeoutSeconds < 0 || timeoutSeconds > SqsLimits.MAX_VISIBILITY_SECONDS) {
       throw new IllegalArgumentException(
-          "timeoutSeconds must be in [0, " + SqsMessages.MAX_VISIBILITY_SECONDS + "], was " + timeoutSeconds);
+          "timeoutSeconds must be in [0, " + SqsLimits.MAX_VISIBILITY_SECONDS + "], was " + timeoutSeconds);
     }
   }
 }

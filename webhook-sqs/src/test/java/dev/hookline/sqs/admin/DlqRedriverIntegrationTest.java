@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hookline.core.envelope.EnvelopeCodec;
-import dev.hookline.core.retry.FailureReport;
 import dev.hookline.testkit.Await;
 import dev.hookline.testkit.EmbeddedSqs;
 import dev.hookline.testkit.ElasticMqExtension;
@@ -66,8 +65,8 @@ class DlqRedriverIntegrationTest {
     assertThat(m.messageAttributes())
         .containsKeys(EnvelopeCodec.ATTR_DELIVERY_ID, EnvelopeCodec.ATTR_SOURCE, EnvelopeCodec.ATTR_VERSION)
         .doesNotContainKeys(
-            FailureReport.ATTR_REASON, FailureReport.ATTR_ATTEMPTS, FailureReport.ATTR_LAST_FAILED_AT,
-            DeadLetterInfo.ATTR_ORIGINAL_MESSAGE_ID);
+            "hookline-failure-reason", "hookline-attempts", "hookline-last-failed-at",
+            "hookline-original-message-id", "hookline-failure");
     assertThat(deliveryIds(Await.drain(sqs, dlq))).containsExactlyInAnyOrder("s-old", "s-poison", "g-new");
   }
 

@@ -1,7 +1,6 @@
 package dev.hookline.sqs.admin;
 
 import dev.hookline.core.envelope.EnvelopeCodec;
-import dev.hookline.core.retry.FailureReport;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,11 +15,14 @@ final class DlqTestMessages {
   static String sendFailed(
       SqsClient sqs, String dlqUrl, String deliveryId, String source, String reason, Instant lastFailedAt) {
     Map<String, String> attrs = new LinkedHashMap<>();
-    attrs.putAll(
-        new FailureReport(reason, "java.lang.IllegalStateException", "boom", 5, lastFailedAt.minusSeconds(60),
-                lastFailedAt)
-            .toAttributes());
-    attrs.put(DeadLetterInfo.ATTR_ORIGINAL_MESSAGE_ID, "orig-" + deliveryId);
+    // The format of Hookline 0.1 (one attribute per field), which the inspector and the redriver still read.
+    attrs.put("hookline-failure-reason", reason);
+    attrs.put("hookline-error-type", "java.lang.IllegalStateException");
+    attrs.put("hookline-error-message", "boom");
+    attrs.put("hookline-attempts", "5");
+    attrs.put("hookline-first-received-at", lastFailedAt.minusSeconds(60).toString());
+    attrs.put("hookline-last-failed-at", lastFailedAt.toString());
+    attrs.put("hookline-original-message-id", "orig-" + deliveryId);
     attrs.put(EnvelopeCodec.ATTR_DELIVERY_ID, deliveryId);
     attrs.put(EnvelopeCodec.ATTR_SOURCE, source);
     attrs.put(EnvelopeCodec.ATTR_VERSION, "1");

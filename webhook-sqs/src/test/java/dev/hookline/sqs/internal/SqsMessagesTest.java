@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hookline.core.Attempt;
+import dev.hookline.core.envelope.SqsLimits;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -19,14 +20,14 @@ class SqsMessagesTest {
 
   @Test
   void visibilitySecondsRoundUpAndCapAtTwelveHours() {
-    assertThat(SqsMessages.visibilitySeconds(Duration.ZERO)).isZero();
-    assertThat(SqsMessages.visibilitySeconds(Duration.ofMillis(1))).isEqualTo(1);
-    assertThat(SqsMessages.visibilitySeconds(Duration.ofMillis(1500))).isEqualTo(2);
-    assertThat(SqsMessages.visibilitySeconds(Duration.ofSeconds(30))).isEqualTo(30);
+    assertThat(SqsLimits.visibilitySeconds(Duration.ZERO)).isZero();
+    assertThat(SqsLimits.visibilitySeconds(Duration.ofMillis(1))).isEqualTo(1);
+    assertThat(SqsLimits.visibilitySeconds(Duration.ofMillis(1500))).isEqualTo(2);
+    assertThat(SqsLimits.visibilitySeconds(Duration.ofSeconds(30))).isEqualTo(30);
     // 43,200 s is SQS's maximum visibility timeout (SQS API reference, ChangeMessageVisibility).
-    assertThat(SqsMessages.visibilitySeconds(Duration.ofHours(12))).isEqualTo(43_200);
-    assertThat(SqsMessages.visibilitySeconds(Duration.ofDays(3))).isEqualTo(43_200);
-    assertThatThrownBy(() -> SqsMessages.visibilitySeconds(Duration.ofSeconds(-1)))
+    assertThat(SqsLimits.visibilitySeconds(Duration.ofHours(12))).isEqualTo(43_200);
+    assertThat(SqsLimits.visibilitySeconds(Duration.ofDays(3))).isEqualTo(43_200);
+    assertThatThrownBy(() -> SqsLimits.visibilitySeconds(Duration.ofSeconds(-1)))
         .hasMessageStartingWith("delay ");
   }
 

@@ -7,10 +7,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hookline.core.WebhookHandler;
 import dev.hookline.core.WebhookReceiver;
 import dev.hookline.core.WebhookSource;
@@ -20,15 +17,15 @@ import dev.hookline.core.retry.WebhookProcessor;
 import dev.hookline.core.signature.GitHubVerifier;
 import dev.hookline.lambda.HttpApiReceiverFunction;
 import dev.hookline.lambda.SqsBatchFunction;
+import dev.hookline.lambda.SqsEvents;
+import dev.hookline.lambda.TestContext;
 import dev.hookline.sqs.SqsEnqueuer;
 import dev.hookline.testkit.Await;
 import dev.hookline.testkit.ElasticMqExtension;
 import dev.hookline.testkit.SignedRequest;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -56,7 +53,6 @@ class LambdaExampleIntegrationTest {
   /** Shaped like AWS's sample HTTP API payload 2.0 event, carrying a GitHub push as GitHub sends it. */
   private static final String PUSH_EVENT = "events/http-api-github-push.json";
   private static final String PUSH_DELIVERY_ID = "72d3162e-cc78-11e3-81ab-4c9367dc0958";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final SqsClient sqs = SQS.syncClient();
   private final List<Handled> handled = new CopyOnWriteArrayList<>();
@@ -233,79 +229,15 @@ class LambdaExampleIntegrationTest {
         .messages();
   }
 
-  /**
-   * Returns the SQS event Lambda would deliver for these messages, in the shape of AWS's sample SQS event, read
-   * back with the runtime's serializer.
-   */
   private SQSEvent sqsEvent(List<Message> messages) {
-    String arn = SQS.queueArn(queues.queueUrl());
-    List<Map<String, Object>> records = new ArrayList<>();
-    for (Message m : messages) {
-      Map<String, Object> messageAttributes = new LinkedHashMap<>();
-      m.messageAttributes()
-          .forEach(
-              (name, value) -> {
-                Map<String, Object> attribute = new LinkedHashMap<>();
-                attribute.put("stringValue", value.stringValue());
-                attribute.put("stringListValues", List.of());
-                attribute.put("binaryListValues", List.of());
-                attribute.put("dataType", value.dataType());
-                messageAttributes.put(name, attribute);
-              });
-      Map<String, Object> record = new LinkedHashMap<>();
-      record.put("messageId", m.messageId());
-      record.put("receiptHandle", m.receiptHandle());
-      record.put("body", m.body());
-      record.put("attributes", m.attributesAsStrings()); // ApproximateReceiveCount, SentTimestamp, ...
-      record.put("messageAttributes", messageAttributes);
-      record.put("md5OfBody", m.md5OfBody());
-      record.put("eventSource", "aws:sqs");
-      record.put("eventSourceARN", arn);
-      record.put("awsRegion", arn.split(":")[3]);
-      records.add(record);
-    }
-    try {
-      String json = JSON.writeValueAsString(Map.of("Records", records));
-      return LambdaEventSerializers.serializerFor(SQSEvent.class, getClass().getClassLoader()).fromJson(json);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return SqsEvents.event("sqs-standard.json", SQS.queueArn(queues.queueUrl()), messages);
   }
 
-  /** What Lambda does with a partial batch response: deletes every record not reported as failed. */
   private void lambdaDeletesSuccesses(SQSEvent event, SQSBatchResponse response) {
-    List<String> failed =
-        response.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).toList();
-    for (SQSEvent.SQSMessage record : event.getRecords()) {
-      if (!failed.contains(record.getMessageId())) {
-        sqs.deleteMessage(b -> b.queueUrl(queues.queueUrl()).receiptHandle(record.getReceiptHandle()));
-      }
-    }
+    SqsEvents.lambdaDeletesSuccesses(sqs, queues.queueUrl(), event, response);
   }
 
-  /** An invocation context with the function's timeout left; the functions read only the remaining time. */
   private static Context context(int remainingMillis) {
-    return (Context)
-        Proxy.newProxyInstance(
-            Context.class.getClassLoader(),
-            new Class<?>[] {Context.class},
-            (proxy, method, args) -> {
-              switch (method.getName()) {
-                case "getRemainingTimeInMillis":
-                  return remainingMillis;
-                case "getMemoryLimitInMB":
-                  return 1024;
-                case "getAwsRequestId":
-                  return "8a0b6c3e-5d1f-4e2a-9b7c-0d3e4f5a6b7c";
-                case "hashCode":
-                  return System.identityHashCode(proxy);
-                case "equals":
-                  return proxy == args[0];
-                case "toString":
-                  return "Context{remainingMillis=" + remainingMillis + "}";
-                default:
-                  return null;
-              }
-            });
+    return new TestContext(remainingMillis);
   }
 }

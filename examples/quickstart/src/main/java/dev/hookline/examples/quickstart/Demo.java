@@ -6,6 +6,7 @@ import dev.hookline.core.WebhookHeaders;
 import dev.hookline.core.WebhookSource;
 import dev.hookline.core.envelope.EnvelopeCodec;
 import dev.hookline.core.retry.FailureReport;
+import dev.hookline.sqs.admin.DeadLetterInfo;
 import dev.hookline.testkit.SignedRequest;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -480,7 +481,7 @@ final class Demo {
               .messages();
       for (Message m : batch) {
         String id = attribute(m, EnvelopeCodec.ATTR_DELIVERY_ID).orElse("?");
-        String reason = attribute(m, FailureReport.ATTR_REASON).orElse("?");
+        String reason = DeadLetterInfo.from(m).reason();
         found.computeIfAbsent(id, k -> new ArrayList<>()).add(reason);
         sqs.deleteMessage(b -> b.queueUrl(pipeline.dlqUrl()).receiptHandle(m.receiptHandle()));
       }

@@ -99,8 +99,9 @@ final class LocalPipeline implements AutoCloseable {
             .handler(handler)
             .retryPolicy(RetryPolicy.builder().maxAttempts(MAX_ATTEMPTS).backoff(BACKOFF).build())
             .idempotencyStore(InMemoryIdempotencyStore.builder().build())
-            // A copy that arrives while the first is still being handled waits this long, then is skipped.
-            .inProgressRetryDelay(Duration.ofSeconds(1))
+            // A copy that arrives while the first is still being handled waits out the first one's claim (at
+            // most this long, if its consumer died), then is skipped; the demo's handlers take milliseconds.
+            .claimTtl(Duration.ofSeconds(5))
             .listener(listener)
             .build();
     SqsConsumerRunner runner =

@@ -1,20 +1,20 @@
-package dev.hookline.sqs;
+package dev.hookline.sqs.internal;
 
+import dev.hookline.core.internal.Failures;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
-import java.util.random.RandomGenerator;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 
-/** Which SQS failures the enqueuer retries, and how long it waits between attempts. Pure; thread-safe. */
-final class EnqueueRetry {
+/**
+ * Which SQS failures are worth another attempt: the one classifier the enqueuer, the consumer's receives and its
+ * settling calls share. Pure; thread-safe.
+ */
+public final class SqsErrors {
 
   /**
    * Error codes worth another attempt besides throttling and 5xx: the service's own transient codes. SQS answers a
@@ -34,23 +34,17 @@ final class EnqueueRetry {
           "RequestThrottled",
           "Throttling");
 
-  private EnqueueRetry() {}
-
-  /** Returns the failure without the {@link CompletionException}/{@link ExecutionException} wrappers. */
-  static Throwable unwrap(Throwable error) {
-    Throwable e = error;
-    while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e;
-  }
+  private SqsErrors() {}
 
   /**
    * Returns whether a failed call may succeed if tried again: throttling, 5xx, timeouts and connection errors.
    * Everything else (access denied, a missing queue, an invalid parameter) fails the same way next time.
+   *
+   * @param error the failure, wrapped or not
+   * @return true when another attempt may succeed
    */
-  static boolean retryable(Throwable error) {
-    Throwable e = unwrap(error);
+  public static boolean retryable(Throwable error) {
+    Throwable e = Failures.unwrap(error);
     if (e instanceof AwsServiceException) {
       AwsServiceException ase = (AwsServiceException) e;
       String code = ase.awsErrorDetails() == null ? null : ase.awsErrorDetails().errorCode();
@@ -73,28 +67,15 @@ final class EnqueueRetry {
     return e instanceof IOException || e instanceof TimeoutException;
   }
 
-  /** Returns whether a {@code SendMessageBatch} entry's failure may succeed if sent again. */
-  static boolean retryableEntry(boolean senderFault, String code) {
-    return !senderFault || (code != null && RETRYABLE_CODES.contains(code));
-  }
-
   /**
-   * Returns the delay after failed attempt {@code attempt}: exponential growth from {@code initial}, capped at
-   * {@code max}, with "equal jitter" (half fixed, half random), so concurrent retries spread out but the delay
-   * still grows.
+   * Returns whether a failed batch entry may succeed if sent again: SQS's side failed, or its code is a transient
+   * one.
    *
-   * @param attempt the attempt that failed, from 1
-   * @param initial the delay's scale after the first attempt
-   * @param max the cap
-   * @param random the jitter source, used by one thread at a time
+   * @param senderFault the entry's {@code SenderFault}
+   * @param code the entry's error code
+   * @return true when another attempt may succeed
    */
-  static Duration backoff(int attempt, Duration initial, Duration max, RandomGenerator random) {
-    long initialNanos = initial.toNanos();
-    long maxNanos = max.toNanos();
-    int shift = Math.min(Math.max(attempt - 1, 0), 30);
-    long exp = initialNanos > (maxNanos >> shift) ? maxNanos : Math.min(maxNanos, initialNanos << shift);
-    long half = exp / 2;
-    long jitter = half > 0 ? random.nextLong(half + 1) : 0;
-    return Duration.ofNanos(exp - half + jitter);
+  public static boolean retryableEntry(boolean senderFault, String code) {
+    return !senderFault || (code != null && RETRYABLE_CODES.contains(code));
   }
 }
