@@ -348,7 +348,7 @@ public final class WebhookHttpServer implements AutoCloseable {
       return;
     }
     // Stop accepting: the listening socket is closed, so new connections are refused at once.
-    toClose.close();
+    toClose.shutdown();
     boolean interrupted = awaitIdle(System.nanoTime() + shutdownTimeout.toNanos());
     headerDeadlines.stop();
     stopQuietly(toStop);
