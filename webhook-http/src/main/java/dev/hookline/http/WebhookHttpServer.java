@@ -120,6 +120,8 @@ public final class WebhookHttpServer implements AutoCloseable {
   private static final ReceiveResult SHUTTING_DOWN =
       new ReceiveResult.Rejected(
           RejectReason.SINK_UNAVAILABLE, "shutting down, retry later", Optional.of(Duration.ofSeconds(5)));
+  private static final ReceiveResult METHOD_NOT_ALLOWED =
+      ReceiveResult.Rejected.of(RejectReason.METHOD_NOT_ALLOWED, "method must be POST");
   private static final ReceiveResult BUSY =
       new ReceiveResult.Rejected(
           RejectReason.SINK_UNAVAILABLE, "too many requests in progress, retry later", Optional.of(Duration.ofSeconds(1)));
@@ -464,6 +466,11 @@ public final class WebhookHttpServer implements AutoCloseable {
         inbound.remoteAddress(remote);
       }
 
+      if (!"POST".equals(method) && !"GET".equals(method)) {
+        // Methods are case-sensitive (RFC 9110 §9.1), and InboundRequest upper-cases them: "post" stops here.
+        respond(response, callback, METHOD_NOT_ALLOWED, true);
+        return;
+      }
       Optional<WebhookSource> source = receiver.source(sourceName);
       if (!"POST".equals(method) || source.isEmpty()) {
         // The receiver answers the GET handshakes, 405 or 404; none needs the body, so it is not read.
