@@ -7,7 +7,9 @@ import dev.hookline.core.WebhookHeaders;
 import dev.hookline.core.WebhookReceiver;
 import dev.hookline.core.WebhookSource;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -188,7 +190,8 @@ public final class WebhookHttpServer implements AutoCloseable {
    *
    * @return this server
    * @throws IllegalStateException when already started or closed
-   * @throws UncheckedIOException when the address cannot be bound
+   * @throws UncheckedIOException when the address cannot be bound; its cause is a {@link BindException} when the
+   *     port is taken
    */
   public WebhookHttpServer start() {
     lock.lock();
@@ -240,8 +243,7 @@ public final class WebhookHttpServer implements AutoCloseable {
         created.start();
       } catch (Exception e) {
         stopQuietly(created);
-        throw new UncheckedIOException(
-            "cannot start on " + bindAddress + ":" + port, e instanceof java.io.IOException io ? io : new java.io.IOException(e));
+        throw new UncheckedIOException("cannot start on " + bindAddress + ":" + port, ioCause(e));
       }
       deadlines.start(created.getScheduler());
       server = created;
@@ -358,6 +360,20 @@ public final class WebhookHttpServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     log.info("Webhook HTTP server stopped. address={}", address);
+  }
+
+  /** The {@link BindException} when the port is taken (callers test for it), else the first I/O cause. */
+  private static IOException ioCause(Exception e) {
+    IOException first = null;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BindException bind) {
+        return bind;
+      }
+      if (first == null && t instanceof IOException io) {
+        first = io;
+      }
+    }
+    return first != null ? first : new IOException(e);
   }
 
   private static void stopQuietly(Server server) {

@@ -500,6 +500,21 @@ class WebhookHttpServerTest {
   }
 
   @Test
+  void portInUseIsABindException() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      WebhookHttpServer server =
+          WebhookHttpServer.builder()
+              .receiver(WebhookReceiver.builder().addSource(github()).sink(sink).build())
+              .port(taken.getLocalPort())
+              .build();
+      toClose.add(server);
+      assertThatThrownBy(server::start)
+          .isInstanceOf(java.io.UncheckedIOException.class)
+          .hasCauseInstanceOf(java.net.BindException.class);
+    }
+  }
+
+  @Test
   void addressBeforeStartIsAnError() {
     WebhookHttpServer server =
         WebhookHttpServer.builder()
