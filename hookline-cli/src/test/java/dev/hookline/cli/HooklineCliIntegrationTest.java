@@ -8,12 +8,12 @@ import dev.hookline.core.InMemoryWebhookSink;
 import dev.hookline.core.WebhookReceiver;
 import dev.hookline.core.WebhookSource;
 import dev.hookline.core.envelope.EnvelopeCodec;
-import dev.hookline.core.http.WebhookHttpServer;
 import dev.hookline.core.retry.FailureReport;
 import dev.hookline.core.Webhook;
 import dev.hookline.core.signature.GitHubVerifier;
 import dev.hookline.core.signature.Providers;
 import dev.hookline.core.signature.SignatureVerifiers;
+import dev.hookline.http.WebhookHttpServer;
 import dev.hookline.sqs.admin.CloudWatchStub;
 import dev.hookline.sqs.internal.DeadLetterFormat;
 import dev.hookline.testkit.Await;
@@ -340,7 +340,7 @@ class HooklineCliIntegrationTest {
               .build());
     }
     try (WebhookHttpServer server =
-        WebhookHttpServer.builder().receiver(receiver.build()).host("127.0.0.1").port(0).build()) {
+        WebhookHttpServer.builder().receiver(receiver.build()).bindAddress("127.0.0.1").port(0).build()) {
       server.start();
       for (String scheme : SignatureVerifiers.SCHEMES) {
         String url = "http://127.0.0.1:" + server.port() + server.pathPrefix() + scheme;
@@ -374,7 +374,7 @@ class HooklineCliIntegrationTest {
       receiver.addSource(Providers.get(provider).source(provider, sourceSecret(provider)).build());
     }
     try (WebhookHttpServer server =
-        WebhookHttpServer.builder().receiver(receiver.build()).host("127.0.0.1").port(0).build()) {
+        WebhookHttpServer.builder().receiver(receiver.build()).bindAddress("127.0.0.1").port(0).build()) {
       server.start();
       // A URL ending in / gets the source's name appended: one base URL for every source.
       String base = "http://127.0.0.1:" + server.port() + server.pathPrefix();
@@ -457,7 +457,7 @@ class HooklineCliIntegrationTest {
                     .build())
             .sink(sink)
             .build();
-    try (WebhookHttpServer server = WebhookHttpServer.builder().receiver(receiver).host("127.0.0.1").port(0).build()) {
+    try (WebhookHttpServer server = WebhookHttpServer.builder().receiver(receiver).bindAddress("127.0.0.1").port(0).build()) {
       server.start();
       String url = "http://127.0.0.1:" + server.port() + server.pathPrefix() + "github";
 
@@ -606,6 +606,6 @@ class HooklineCliIntegrationTest {
                     .build())
             .sink(sink)
             .build();
-    return WebhookHttpServer.builder().receiver(receiver).host("127.0.0.1").port(0).build().start();
+    return WebhookHttpServer.builder().receiver(receiver).bindAddress("127.0.0.1").port(0).build().start();
   }
 }

@@ -3,11 +3,11 @@ package dev.hookline.examples.quickstart;
 import dev.hookline.core.PipelineListener;
 import dev.hookline.core.WebhookHandler;
 import dev.hookline.core.WebhookReceiver;
-import dev.hookline.core.http.WebhookHttpServer;
 import dev.hookline.core.idempotency.InMemoryIdempotencyStore;
 import dev.hookline.core.retry.Backoff;
 import dev.hookline.core.retry.RetryPolicy;
 import dev.hookline.core.retry.WebhookProcessor;
+import dev.hookline.http.WebhookHttpServer;
 import dev.hookline.sqs.SqsConsumerConfig;
 import dev.hookline.sqs.SqsConsumerRunner;
 import dev.hookline.sqs.SqsEnqueuer;
@@ -127,7 +127,14 @@ final class LocalPipeline implements AutoCloseable {
       receiverBuilder.addSource(source.toSource());
     }
     receiver = receiverBuilder.build();
-    http = own(WebhookHttpServer.builder().host(host).port(port).receiver(receiver).build());
+    http =
+        own(
+            WebhookHttpServer.builder()
+                .bindAddress(host)
+                .port(port)
+                .receiver(receiver)
+                .addReadinessCheck(runner::isRunning) // GET /readyz: 503 once the consumer has stopped
+                .build());
     http.start();
     log.info("Quick start pipeline running. receiver={} queue={}", baseUri(), queues.queueUrl());
   }

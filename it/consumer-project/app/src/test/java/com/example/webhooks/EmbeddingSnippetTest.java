@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hookline.core.Webhook;
 import dev.hookline.core.WebhookReceiver;
-import dev.hookline.core.http.WebhookHttpServer;
+import dev.hookline.http.WebhookHttpServer;
 import dev.hookline.core.retry.WebhookProcessor;
 import dev.hookline.core.signature.Providers;
 import dev.hookline.sqs.SqsConsumerConfig;

@@ -1,4 +1,4 @@
-package dev.hookline.sqs;
+package dev.hookline.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,8 +7,8 @@ import dev.hookline.core.WebhookHeaders;
 import dev.hookline.core.WebhookReceiver;
 import dev.hookline.core.WebhookSource;
 import dev.hookline.core.envelope.EnvelopeCodec;
-import dev.hookline.core.http.WebhookHttpServer;
 import dev.hookline.core.signature.GitHubVerifier;
+import dev.hookline.sqs.SqsEnqueuer;
 import dev.hookline.testkit.Await;
 import dev.hookline.testkit.ElasticMqExtension;
 import dev.hookline.testkit.EmbeddedSqs;
@@ -36,7 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
-/** The whole receiving path: HTTP (JDK server) → receiver → GitHub signature → enqueuer → ElasticMQ. */
+/** The whole receiving path: HTTP (Jetty) → receiver → GitHub signature → enqueuer → ElasticMQ. */
 class ReceiverRoundTripIntegrationTest {
 
   @RegisterExtension static final ElasticMqExtension SQS = new ElasticMqExtension();
@@ -56,6 +56,10 @@ class ReceiverRoundTripIntegrationTest {
   }
 
   private WebhookHttpServer serve(SqsAsyncClient client, String queueUrl, Duration budget) {
+    return serve(client, queueUrl, budget, Duration.ZERO);
+  }
+
+  private WebhookHttpServer serve(SqsAsyncClient client, String queueUrl, Duration budget, Duration shutdownTimeout) {
     SqsEnqueuer enqueuer =
         SqsEnqueuer.builder()
             .client(client)
@@ -75,7 +79,7 @@ class ReceiverRoundTripIntegrationTest {
             .sink(enqueuer)
             .build();
     WebhookHttpServer server =
-        WebhookHttpServer.builder().receiver(receiver).port(0).shutdownTimeout(Duration.ZERO).build();
+        WebhookHttpServer.builder().receiver(receiver).port(0).shutdownTimeout(shutdownTimeout).build();
     toClose.add(server);
     return server.start();
   }
@@ -247,6 +251,53 @@ class ReceiverRoundTripIntegrationTest {
       List<String> everySent = sent.stream().map(Sent::deliveryId).collect(Collectors.toCollection(ArrayList::new));
       everySent.add("warm-1");
       assertThat(everySent).containsAll(queued);
+      closeAll();
+      toClose.clear();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void closeWithFiftyRequestsInProgressAndSqsSlowAnswersEachOrSays503AndEveryAckIsQueued() throws Exception {
+    String queue = SQS.createQueue("drain");
+    ExecutorService pool = Executors.newFixedThreadPool(50);
+    try (FaultProxy proxy = FaultProxy.start(SQS.server().endpoint());
+        SqsAsyncClient client = EmbeddedSqs.newAsyncClientWithoutRetries(proxy.endpoint())) {
+      WebhookHttpServer server = serve(client, queue, Duration.ofSeconds(5), Duration.ofSeconds(15));
+      Await.until(Duration.ofSeconds(15), "warm-up accepted", () -> post(server, "warm-1").statusCode() == 202);
+      proxy.failAlways(Fault.delay(Duration.ofMillis(600)), "SendMessageBatch");
+
+      List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        String id = "drain-" + i;
+        answers.add(pool.submit(() -> post(server, id)));
+      }
+      // Progress, not time: close once SQS has been called with the first of them.
+      Await.until(Duration.ofSeconds(15), "a slowed SQS call", () -> proxy.requestCount("SendMessageBatch") > 1);
+      server.close();
+
+      List<String> acked = new ArrayList<>();
+      for (int i = 0; i < answers.size(); i++) {
+        HttpResponse<String> response;
+        try {
+          response = answers.get(i).get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+          // Sent after the listening socket closed: refused, never acknowledged.
+          continue;
+        }
+        assertThat(response.statusCode()).as(response.body()).isIn(202, 503);
+        if (response.statusCode() == 202) {
+          acked.add("drain-" + i);
+        }
+      }
+      proxy.clear();
+      List<String> queued =
+          Await.drain(SQS.syncClient(), queue).stream()
+              .map(m -> m.messageAttributes().get(EnvelopeCodec.ATTR_DELIVERY_ID).stringValue())
+              .collect(Collectors.toList());
+      assertThat(acked).isNotEmpty();
+      assertThat(queued).containsAll(acked);
       closeAll();
       toClose.clear();
     } finally {

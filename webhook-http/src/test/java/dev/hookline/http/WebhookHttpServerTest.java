@@ -1,11 +1,10 @@
-package dev.hookline.core.http;
+package dev.hookline.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hookline.core.InMemoryWebhookSink;
 import dev.hookline.core.SinkOverCapacityException;
-import dev.hookline.core.TestHmacVerifier;
 import dev.hookline.core.WebhookReceiver;
 import dev.hookline.core.WebhookHeaders;
 import dev.hookline.core.WebhookSource;
@@ -13,10 +12,7 @@ import dev.hookline.core.signature.Providers;
 import dev.hookline.core.signature.SignatureVerificationException;
 import dev.hookline.core.signature.SignatureVerifier;
 import dev.hookline.core.signature.StandardWebhooksVerifier;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -333,7 +329,7 @@ class WebhookHttpServerTest {
                   + "Content-Length: 1073741824\r\n\r\n")
               .getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      RawResponse response = RawResponse.read(socket.getInputStream());
+      RawResponse response = RawResponse.readOne(socket.getInputStream());
       assertThat(response.status).isEqualTo(413);
       assertThat(response.headers).anySatisfy(h -> assertThat(h).matches("(?i)connection: close"));
     }
@@ -386,35 +382,46 @@ class WebhookHttpServerTest {
 
   @Test
   void slowClientDoesNotBlockOtherRequests() throws Exception {
+    // A small pool of the user's: a body that dribbles in holds no thread while it waits.
     ThreadPoolExecutor executor = new ThreadPoolExecutor(4, 4, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
     toClose.add(executor::shutdownNow);
     WebhookHttpServer server = start(r -> {}, s -> s.executor(executor));
 
     byte[] slowBody = "{\"slow\":true}".getBytes(StandardCharsets.UTF_8);
-    try (Socket slow = new Socket("127.0.0.1", server.port())) {
-      slow.setSoTimeout(10_000);
-      OutputStream out = slow.getOutputStream();
-      out.write(
-          ("POST /webhooks/github HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                  + TestHmacVerifier.SIGNATURE + ": " + verifier.sign(slowBody) + "\r\n"
-                  + TestHmacVerifier.DELIVERY + ": slow-1\r\n"
-                  + "Connection: close\r\nContent-Length: " + slowBody.length + "\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
-      out.write(slowBody, 0, 3); // dribble: only part of the body
-      out.flush();
-      awaitUntil(() -> executor.getActiveCount() >= 1, Duration.ofSeconds(10));
+    List<Socket> slow = new ArrayList<>();
+    try {
+      for (int i = 0; i < 8; i++) {
+        Socket socket = new Socket("127.0.0.1", server.port());
+        slow.add(socket);
+        socket.setSoTimeout(10_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(
+            ("POST /webhooks/github HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + TestHmacVerifier.SIGNATURE + ": " + verifier.sign(slowBody) + "\r\n"
+                    + TestHmacVerifier.DELIVERY + ": slow-" + i + "\r\n"
+                    + "Connection: close\r\nContent-Length: " + slowBody.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.write(slowBody, 0, 3); // dribble: only part of the body
+        out.flush();
+      }
 
-      // Another client is served while the slow one still holds a thread.
+      // More slow clients than the pool has threads, and another client is still served.
       HttpResponse<String> fast =
           send(signedPost(server, "/webhooks/github", BODY).header(TestHmacVerifier.DELIVERY, "fast-1").build());
       assertThat(fast.statusCode()).isEqualTo(202);
       assertThat(sink.webhooks()).extracting(w -> w.deliveryId()).containsExactly("fast-1");
 
-      out.write(slowBody, 3, slowBody.length - 3);
-      out.flush();
-      assertThat(RawResponse.read(slow.getInputStream()).status).isEqualTo(202);
+      for (Socket socket : slow) {
+        socket.getOutputStream().write(slowBody, 3, slowBody.length - 3);
+        socket.getOutputStream().flush();
+        assertThat(RawResponse.readOne(socket.getInputStream()).status).isEqualTo(202);
+      }
+    } finally {
+      for (Socket socket : slow) {
+        socket.close();
+      }
     }
-    assertThat(sink.webhooks()).extracting(w -> w.deliveryId()).containsExactly("fast-1", "slow-1");
+    assertThat(sink.webhooks()).hasSize(9);
   }
 
   @Test
@@ -448,34 +455,63 @@ class WebhookHttpServerTest {
   @Test
   void closeLetsInFlightRequestsFinishAndTurnsNewOnesAway() throws Exception {
     WebhookHttpServer server = start(r -> {}, s -> s.shutdownTimeout(Duration.ofSeconds(20)));
-    sink.hold();
-    java.util.concurrent.CompletableFuture<HttpResponse<String>> inFlight =
-        client.sendAsync(signedPost(server, "/webhooks/github", BODY).build(), HttpResponse.BodyHandlers.ofString());
-    awaitUntil(() -> sink.heldCount() == 1, Duration.ofSeconds(10));
+    try (Socket open = new Socket("127.0.0.1", server.port())) {
+      open.setSoTimeout(10_000);
+      // A kept-alive connection, open before close() begins.
+      open.getOutputStream().write(healthzRequest());
+      assertThat(RawResponse.readOne(open.getInputStream()).status).isEqualTo(200);
 
-    Thread closer = new Thread(server::close, "test-closer");
-    closer.start();
-    // While closing, a new request is turned away with 503; retry until close has begun.
-    awaitUntil(
-        () -> {
-          try {
-            HttpResponse<String> r =
-                send(HttpRequest.newBuilder(uri(server, "/healthz")).timeout(Duration.ofSeconds(5)).GET().build());
-            return r.statusCode() == 503 && r.body().contains("shutting down");
-          } catch (IOException e) {
-            return false;
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-          }
-        },
-        Duration.ofSeconds(10));
-    assertThat(closer.isAlive()).isTrue();
+      sink.hold();
+      java.util.concurrent.CompletableFuture<HttpResponse<String>> inFlight =
+          client.sendAsync(signedPost(server, "/webhooks/github", BODY).build(), HttpResponse.BodyHandlers.ofString());
+      awaitUntil(() -> sink.heldCount() == 1, Duration.ofSeconds(10));
 
-    sink.release();
-    assertThat(inFlight.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(202);
-    closer.join(10_000);
-    assertThat(closer.isAlive()).isFalse();
+      Thread closer = new Thread(server::close, "test-closer");
+      closer.start();
+      // No new connections once close() has begun.
+      awaitUntil(
+          () -> {
+            try (Socket s = new Socket("127.0.0.1", server.port())) {
+              return s.isClosed();
+            } catch (IOException e) {
+              return true;
+            }
+          },
+          Duration.ofSeconds(10));
+      // A new request on the open connection is turned away with 503 and Connection: close.
+      open.getOutputStream().write(healthzRequest());
+      RawResponse turnedAway = RawResponse.readOne(open.getInputStream());
+      assertThat(turnedAway.status).isEqualTo(503);
+      assertThat(turnedAway.body).contains("shutting down");
+      assertThat(turnedAway.header("Retry-After")).isPresent();
+      assertThat(turnedAway.closes()).isTrue();
+      assertThat(open.getInputStream().read()).isEqualTo(-1);
+      assertThat(closer.isAlive()).isTrue();
+
+      sink.release();
+      assertThat(inFlight.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(202);
+      closer.join(10_000);
+      assertThat(closer.isAlive()).isFalse();
+    }
+  }
+
+  private static byte[] healthzRequest() {
+    return "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+  }
+
+  @Test
+  void portInUseIsABindException() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      WebhookHttpServer server =
+          WebhookHttpServer.builder()
+              .receiver(WebhookReceiver.builder().addSource(github()).sink(sink).build())
+              .port(taken.getLocalPort())
+              .build();
+      toClose.add(server);
+      assertThatThrownBy(server::start)
+          .isInstanceOf(java.io.UncheckedIOException.class)
+          .hasCauseInstanceOf(java.net.BindException.class);
+    }
   }
 
   @Test
@@ -497,11 +533,11 @@ class WebhookHttpServerTest {
         .hasMessageStartingWith("receiver");
     assertThatThrownBy(() -> WebhookHttpServer.builder().receiver(receiver).port(70000).build())
         .hasMessageStartingWith("port");
-    assertThatThrownBy(() -> WebhookHttpServer.builder().receiver(receiver).host(" ").build())
-        .hasMessageStartingWith("host");
+    assertThatThrownBy(() -> WebhookHttpServer.builder().receiver(receiver).bindAddress(" ").build())
+        .hasMessageStartingWith("bindAddress");
     assertThatThrownBy(() -> WebhookHttpServer.builder().receiver(receiver).pathPrefix("/hooks").build())
         .hasMessageStartingWith("pathPrefix");
-    assertThatThrownBy(() -> WebhookHttpServer.builder().receiver(receiver).threads(0).build())
+    assertThatThrownBy(() -> WebhookHttpServer.builder().receiver(receiver).threads(3).build())
         .hasMessageStartingWith("threads");
     assertThatThrownBy(
             () -> WebhookHttpServer.builder().receiver(receiver).shutdownTimeout(Duration.ofSeconds(-1)).build())
@@ -513,13 +549,6 @@ class WebhookHttpServerTest {
     WebhookHttpServer server = start(r -> {}, s -> s.pathPrefix("/in/"));
     assertThat(send(signedPost(server, "/in/github", BODY).build()).statusCode()).isEqualTo(202);
     assertThat(send(signedPost(server, "/webhooks/github", BODY).build()).statusCode()).isEqualTo(404);
-  }
-
-  @Test
-  void retryAfterRoundsUpToWholeSeconds() {
-    assertThat(WebhookHttpServer.retryAfterSeconds(Duration.ofMillis(1))).isEqualTo(1);
-    assertThat(WebhookHttpServer.retryAfterSeconds(Duration.ofSeconds(5))).isEqualTo(5);
-    assertThat(WebhookHttpServer.retryAfterSeconds(Duration.ofMillis(5001))).isEqualTo(6);
   }
 
   private WebhookSource github() {
@@ -534,28 +563,6 @@ class WebhookHttpServerTest {
         throw new AssertionError("condition not met within " + timeout);
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-    }
-  }
-
-  /** The status line and headers of a raw HTTP/1.1 response. */
-  private static final class RawResponse {
-    final int status;
-    final List<String> headers;
-
-    private RawResponse(int status, List<String> headers) {
-      this.status = status;
-      this.headers = headers;
-    }
-
-    static RawResponse read(InputStream in) throws IOException {
-      BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII));
-      String statusLine = reader.readLine();
-      assertThat(statusLine).isNotNull().startsWith("HTTP/1.1 ");
-      List<String> headers = new ArrayList<>();
-      for (String line = reader.readLine(); line != null && !line.isEmpty(); line = reader.readLine()) {
-        headers.add(line);
-      }
-      return new RawResponse(Integer.parseInt(statusLine.substring(9, 12)), headers);
     }
   }
 }
