@@ -4,6 +4,7 @@ import dev.hookline.core.PipelineListener;
 import dev.hookline.core.WebhookHandler;
 import dev.hookline.core.WebhookReceiver;
 import dev.hookline.core.WebhookSource;
+import dev.hookline.core.idempotency.IdempotencyStore;
 import dev.hookline.core.retry.RetryPolicy;
 import dev.hookline.core.retry.WebhookProcessor;
 import dev.hookline.core.signature.Providers;
@@ -37,7 +38,8 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClientBuilder;
  *   <li>{@link WebhookReceiver} with one source per {@code hookline.sources.<name>}, sinking into the enqueuer;
  *   <li>{@link WebhookController} on {@code hookline.route.path} (default {@code /webhooks/{source}}) in a Spring MVC
  *       application;
- *   <li>{@link SqsConsumerRunner} calling your {@link WebhookHandler} bean, and its {@link ConsumerLifecycle}, which
+ *   <li>{@link SqsConsumerRunner} calling your {@link WebhookHandler} bean (with your {@code IdempotencyStore} bean,
+ *       if you define one), and its {@link ConsumerLifecycle}, which
  *       stops it before the web server drains; only when such a bean exists and {@code hookline.consumer.enabled} is
  *       not false;
  *   <li>a health indicator {@code hookline} (sink accepting, consumer running) when Spring Boot Actuator is present,
@@ -133,6 +135,8 @@ public class HooklineAutoConfiguration {
    * @param sqs the client
    * @param properties the settings
    * @param handler the application's handler
+   * @param idempotencyStore the application's store, if it defines one (for example a shared DynamoDB or JDBC store,
+   *     so that a fleet handles each delivery once); none by default
    * @param listeners the application's listeners
    * @return the runner, not started; {@link ConsumerLifecycle} starts and closes it
    */
@@ -144,6 +148,7 @@ public class HooklineAutoConfiguration {
       SqsAsyncClient sqs,
       HooklineProperties properties,
       WebhookHandler handler,
+      ObjectProvider<IdempotencyStore> idempotencyStore,
       ObjectProvider<PipelineListener> listeners) {
     PipelineListener events = listener(listeners);
     HooklineProperties.Consumer consumer = properties.getConsumer();
@@ -175,13 +180,13 @@ public class HooklineAutoConfiguration {
       // "waitTime must be ...": the builder's field, under the properties' prefix.
       throw new IllegalArgumentException("hookline.consumer: " + e.getMessage(), e);
     }
-    WebhookProcessor processor =
+    WebhookProcessor.Builder processor =
         WebhookProcessor.builder()
             .handler(handler)
             .retryPolicy(RetryPolicy.builder().maxAttempts(consumer.getMaxAttempts()).build())
-            .listener(events)
-            .build();
-    return SqsConsumerRunner.builder().client(sqs).config(config).processor(processor).build();
+            .listener(events);
+    idempotencyStore.ifUnique(processor::idempotencyStore);
+    return SqsConsumerRunner.builder().client(sqs).config(config).processor(processor.build()).build();
   }
 
   /**
