@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hookline.core.Webhook;
 import dev.hookline.core.WebhookHandler;
+import dev.hookline.core.idempotency.Claim;
+import dev.hookline.core.idempotency.IdempotencyStore;
+import dev.hookline.core.idempotency.InMemoryIdempotencyStore;
 import dev.hookline.testkit.Await;
 import dev.hookline.testkit.ElasticMqExtension;
 import dev.hookline.testkit.ElasticMqExtension.QueuePair;
@@ -13,8 +16,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -57,10 +62,34 @@ class SpringBootApplicationIntegrationTest {
   @EnableAutoConfiguration
   static class App {
     final Map<String, byte[]> handled = new ConcurrentHashMap<>();
+    final List<String> claimed = new CopyOnWriteArrayList<>();
 
     @Bean
     WebhookHandler handler() {
       return (Webhook webhook, dev.hookline.core.Attempt attempt) -> handled.put(webhook.deliveryId(), webhook.body());
+    }
+
+    /** The application's store: the starter's consumer claims each delivery in it. */
+    @Bean
+    IdempotencyStore idempotencyStore() {
+      IdempotencyStore store = InMemoryIdempotencyStore.builder().build();
+      return new IdempotencyStore() {
+        @Override
+        public Claim claim(String id, Duration ttl) {
+          claimed.add(id);
+          return store.claim(id, ttl);
+        }
+
+        @Override
+        public boolean complete(Claim.Acquired claim) {
+          return store.complete(claim);
+        }
+
+        @Override
+        public boolean release(Claim.Acquired claim) {
+          return store.release(claim);
+        }
+      };
     }
   }
 
@@ -106,6 +135,7 @@ class SpringBootApplicationIntegrationTest {
     assertThat(response.body()).isEqualTo("{\"status\":\"accepted\",\"deliveryId\":\"msg_starter_1\"}");
     Await.until(DEADLINE, () -> app.handled.containsKey("msg_starter_1"));
     assertThat(app.handled.get("msg_starter_1")).isEqualTo(signed.body());
+    assertThat(app.claimed).anySatisfy(id -> assertThat(id).contains("msg_starter_1"));
   }
 
   @Test
