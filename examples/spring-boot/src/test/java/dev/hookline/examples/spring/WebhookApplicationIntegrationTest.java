@@ -59,8 +59,7 @@ class WebhookApplicationIntegrationTest {
     registry.add("hookline.dlq-url", () -> queues().dlqUrl());
     // application.yml's github source has no default secret (startup fails without one); give it one here.
     registry.add("hookline.sources.github.secret", () -> "github-test-secret");
-    // "scheme" is the older name of "provider" and still read.
-    registry.add("hookline.sources.demo.scheme", () -> "standard-webhooks");
+    registry.add("hookline.sources.demo.provider", () -> "standard-webhooks");
     registry.add("hookline.sources.demo.secret", () -> SECRET);
     registry.add("hookline.sources.slack.provider", () -> "slack");
     registry.add("hookline.sources.slack.secret", () -> SLACK_SECRET);

@@ -1,4 +1,4 @@
-package dev.hookline.examples.spring;
+package dev.hookline.spring;
 
 import dev.hookline.core.InboundRequest;
 import dev.hookline.core.ReceiveResult;
@@ -20,20 +20,20 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code /webhooks/{source}}: hands the raw request to the {@link WebhookReceiver} and turns its {@link ReceiveResult}
- * into the response: the status (202 once SQS has the webhook), the result's headers ({@code Retry-After} on 429 and
- * 503) and its body: a small JSON document, or a handshake's answer. Every method reaches the receiver: it answers a
- * provider's {@code GET} handshake (Meta's {@code ?hub.challenge=}, X's CRC, Dropbox, Microsoft Graph) and 405 to
- * anything else that is not a {@code POST}.
+ * The route {@code /webhooks/{source}} ({@code hookline.route.path}): hands the raw request to the {@link
+ * WebhookReceiver} and answers with its {@link ReceiveResult}: the status (202 once SQS has the webhook), the result's
+ * headers ({@code Retry-After} on 429 and 503) and its body, a small JSON document or a handshake's answer. Every
+ * method reaches the receiver, which answers a provider's {@code GET} handshake (Meta's {@code ?hub.challenge=}, X's
+ * CRC, ...) and 405 to anything else that is not a {@code POST}.
  *
  * <p>The body is read as raw bytes from the servlet request, never through a message converter: signatures are over
- * the exact bytes. ({@code @RequestBody byte[]} would do for JSON, but for an {@code application/x-www-form-urlencoded}
- * POST Spring rebuilds the body from the parsed parameters, which changes its bytes, for example {@code %20} into
- * {@code +}, and the signature check fails; the form test in {@code WebhookApplicationIntegrationTest} shows it.)
- * At most the source's limit plus one byte is read, so an oversized body is refused without being buffered; a
- * declared {@code Content-Length} over the limit is refused before reading at all.
+ * the exact bytes, and for an {@code application/x-www-form-urlencoded} POST Spring would rebuild the body from the
+ * parsed parameters ({@code %20} becomes {@code +}). At most the source's limit plus one byte is read; a declared
+ * {@code Content-Length} over the limit is refused before reading at all. The response completes asynchronously when
+ * the enqueuer confirms, so no servlet thread waits for SQS.
  *
- * <p>The response completes asynchronously when the enqueuer confirms, so no servlet thread waits for SQS.
+ * <p>Replace it by defining a bean of this type (for example a subclass with other mappings). Thread-safety:
+ * stateless apart from the immutable receiver.
  */
 @RestController
 public class WebhookController {
@@ -57,7 +57,7 @@ public class WebhookController {
    * @return the response, once the receiver has decided
    * @throws IOException when the body cannot be read
    */
-  @RequestMapping("/webhooks/{source}")
+  @RequestMapping("${hookline.route.path:/webhooks/{source}}")
   public CompletionStage<ResponseEntity<String>> receive(
       @PathVariable("source") String source, HttpServletRequest request) throws IOException {
     InboundRequest.Builder inbound =
@@ -97,12 +97,7 @@ public class WebhookController {
     return headers.build();
   }
 
-  /**
-   * Maps a receiver result to a response.
-   *
-   * @param result the result
-   * @return the status, the result's headers and its body
-   */
+  /** The status, the result's headers and its body. */
   static ResponseEntity<String> toResponse(ReceiveResult result) {
     HttpHeaders headers = new HttpHeaders();
     result.headers().forEach(headers::set);
