@@ -16,8 +16,8 @@ import java.util.concurrent.CompletionStage;
  *   <li>anything else — storage failed within the budget; the receiver answers 503 with {@code Retry-After}.
  * </ul>
  *
- * <p>Implementations must be thread-safe. The SQS implementation is {@code dev.hookline.sqs.SqsEnqueuer};
- * {@link InMemoryWebhookSink} serves tests and examples.
+ * <p>Implementations must be thread-safe. The SQS implementation is {@code dev.hookline.sqs.SqsEnqueuer}; Hookline's
+ * own tests use an in-memory sink from webhook-core's test-jar.
  */
 @FunctionalInterface
 public interface WebhookSink {
