@@ -3,6 +3,7 @@ package dev.hookline.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hookline.core.InMemoryWebhookSink;
+import dev.hookline.core.TestHmacVerifier;
 import dev.hookline.core.WebhookReceiver;
 import dev.hookline.core.WebhookSource;
 import java.io.InputStream;

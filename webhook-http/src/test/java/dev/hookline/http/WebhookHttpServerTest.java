@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hookline.core.InMemoryWebhookSink;
 import dev.hookline.core.SinkOverCapacityException;
+import dev.hookline.core.TestHmacVerifier;
 import dev.hookline.core.WebhookReceiver;
 import dev.hookline.core.WebhookHeaders;
 import dev.hookline.core.WebhookSource;
