@@ -7,8 +7,10 @@ import dev.hookline.core.TestHmacVerifier;
 import dev.hookline.core.WebhookReceiver;
 import dev.hookline.core.WebhookSource;
 import dev.hookline.testkit.Await;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
@@ -18,6 +20,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,7 +28,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -99,8 +101,12 @@ class HostileClientsTest {
   }
 
   private HttpResponse<String> post(WebhookHttpServer server, String deliveryId) throws Exception {
+    return post(server.port(), deliveryId);
+  }
+
+  private HttpResponse<String> post(int port, String deliveryId) throws Exception {
     return client.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/webhooks/github"))
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/github"))
             .timeout(Duration.ofSeconds(20))
             .header("Content-Type", "application/json")
             .header(TestHmacVerifier.SIGNATURE, verifier.sign(BODY))
@@ -119,70 +125,109 @@ class HostileClientsTest {
     }
   }
 
+  /** The scale: 200 connections trickling headers and 200 trickling bodies, for 30 seconds. */
+  private static final int SLOW_CONNECTIONS_PER_KIND = 200;
+
+  private static final Duration SLOWLORIS_RUN = Duration.ofSeconds(30);
+
   @Test
   void slowlorisHeadersAndBodiesAreCutOffWhileValidPostsAreServed() throws Exception {
-    WebhookHttpServer server = start();
-    int perKind = 100;
-    List<Socket> slowHeaders = new ArrayList<>();
-    List<Socket> slowBodies = new ArrayList<>();
-    for (int i = 0; i < perKind; i++) {
-      Socket headers = connect(server);
-      headers.getOutputStream().write("POST /webhooks/github HTTP/1.1\r\nHost: l".getBytes(StandardCharsets.US_ASCII));
-      slowHeaders.add(headers);
-      Socket body = connect(server);
-      body.getOutputStream().write(signedHead("slow-" + i, BODY, "").getBytes(StandardCharsets.US_ASCII));
-      slowBodies.add(body);
-    }
-    // One thread trickles a byte a tenth of a second into every slow connection until it is closed.
-    AtomicBoolean trickling = new AtomicBoolean(true);
-    List<Socket> all = new ArrayList<>(slowHeaders);
-    all.addAll(slowBodies);
-    Thread trickler =
-        new Thread(
-            () -> {
-              while (trickling.get()) {
-                for (Socket s : all) {
-                  try {
-                    s.getOutputStream().write('x');
-                  } catch (IOException e) {
-                    // closed by the server: expected
-                  }
-                }
-                sleep(100);
-              }
-            },
-            "test-trickler");
-    trickler.start();
+    WebhookHttpServer server = start(b -> b.maxConnections(2 * SLOW_CONNECTIONS_PER_KIND + 100));
+    Slowloris attack = Slowloris.open("127.0.0.1", server.port(), SLOW_CONNECTIONS_PER_KIND, signedHead("slow", BODY, ""));
+    toClose.add(attack);
+    List<Long> sorted;
     try {
-      // Valid signed POSTs keep being answered, for several header and body timeouts.
-      ConcurrentLinkedQueue<Long> millis = new ConcurrentLinkedQueue<>();
-      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
-      int n = 0;
-      while (System.nanoTime() < until) {
-        long started = System.nanoTime();
-        HttpResponse<String> response = post(server, "valid-" + n++);
-        millis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-        sleep(20);
-      }
-      List<Long> sorted = new ArrayList<>(millis);
-      Collections.sort(sorted);
-      System.out.printf(
-          "slowloris: %d valid POSTs, answer p50=%d ms p99=%d ms%n",
-          sorted.size(), sorted.get(sorted.size() / 2), sorted.get((int) (sorted.size() * 0.99)));
-      assertThat(sorted).hasSizeGreaterThan(10);
+      // Valid signed POSTs at up to 50 a second keep being answered, for many header and body timeouts.
+      sorted = postFor(server, SLOWLORIS_RUN);
     } finally {
-      trickling.set(false);
-      trickler.join(10_000);
+      attack.stopTrickling();
     }
+    long p99 = sorted.get((int) (sorted.size() * 0.99));
+    System.out.printf(
+        "slowloris: %d slow connections, %d valid POSTs, answer p50=%d ms p99=%d ms%n",
+        2 * SLOW_CONNECTIONS_PER_KIND, sorted.size(), sorted.get(sorted.size() / 2), p99);
+    assertThat(sorted).hasSizeGreaterThan(100);
+    assertThat(p99).as("p99 answer time of valid POSTs, ms").isLessThan(1_000);
     // Every slow connection was ended by the server (long past its timeout by now): closed, or 408 for a body.
-    for (Socket s : slowHeaders) {
+    for (Socket s : attack.slowHeaders()) {
       assertThat(outcome(s)).as("slow headers").isEmpty();
     }
-    for (Socket s : slowBodies) {
+    for (Socket s : attack.slowBodies()) {
       assertThat(outcome(s)).as("slow body").satisfiesAnyOf(o -> assertThat(o).isEmpty(), o -> assertThat(o).contains(408));
     }
-    assertThat(sink.webhooks()).noneMatch(w -> w.deliveryId().startsWith("slow-"));
+    assertThat(sink.webhooks()).noneMatch(w -> w.deliveryId().startsWith("slow"));
+  }
+
+  /** Sends valid signed POSTs one after another, at most 50 a second, for {@code run}; returns sorted answer times. */
+  private List<Long> postFor(WebhookHttpServer server, Duration run) throws Exception {
+    List<Long> millis = new ArrayList<>();
+    long until = System.nanoTime() + run.toNanos();
+    int n = 0;
+    while (System.nanoTime() < until) {
+      long started = System.nanoTime();
+      HttpResponse<String> response = post(server.port(), "valid-" + n++);
+      millis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+      sleep(20);
+    }
+    Collections.sort(millis);
+    return millis;
+  }
+
+  @Test
+  void aServerWithA64MebibyteHeapSurvivesTheSlowlorisRun() throws Exception {
+    // The server runs in a child JVM with -Xmx64m; the slow connections and the valid POSTs come from here.
+    Process child =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m",
+                "-XX:+ExitOnOutOfMemoryError",
+                "-cp",
+                System.getProperty("java.class.path"),
+                SlowlorisServerMain.class.getName())
+            .redirectErrorStream(true)
+            .start();
+    toClose.add(child::destroyForcibly);
+    BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+    int port = Integer.parseInt(SlowlorisServerMain.awaitPort(out));
+    StringBuilder log = new StringBuilder();
+    Thread drain =
+        new Thread(
+            () -> {
+              try {
+                for (String line; (line = out.readLine()) != null; ) {
+                  synchronized (log) {
+                    log.append(line).append('\n');
+                  }
+                }
+              } catch (IOException e) {
+                // the child ended
+              }
+            },
+            "test-child-output");
+    drain.setDaemon(true);
+    drain.start();
+
+    Slowloris attack = Slowloris.open("127.0.0.1", port, SLOW_CONNECTIONS_PER_KIND, signedHead("slow", BODY, ""));
+    toClose.add(attack);
+    int answered = 0;
+    try {
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (System.nanoTime() < until) {
+        assertThat(post(port, "heap-" + answered).statusCode()).isEqualTo(202);
+        answered++;
+        sleep(20);
+      }
+    } finally {
+      attack.stopTrickling();
+    }
+    assertThat(answered).isGreaterThan(50);
+    assertThat(child.isAlive()).as("child JVM still running").isTrue();
+    child.destroy();
+    child.waitFor(10, TimeUnit.SECONDS);
+    synchronized (log) {
+      assertThat(log.toString()).doesNotContain("OutOfMemoryError");
+    }
   }
 
   @Test

@@ -32,9 +32,12 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -440,6 +443,35 @@ class WebhookHttpServerTest {
         () -> Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("hookline-http-")),
         Duration.ofSeconds(10));
     assertThatThrownBy(server::start).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void anExecutorPassedInRunsTheServerAndIsNotStoppedByClose() throws Exception {
+    AtomicInteger created = new AtomicInteger();
+    ExecutorService mine =
+        Executors.newFixedThreadPool(
+            8,
+            r -> {
+              Thread t = new Thread(r, "mine-" + created.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      WebhookHttpServer server = start(r -> {}, s -> s.executor(mine));
+      HttpResponse<String> response = send(signedPost(server, "/webhooks/github", BODY).build());
+      assertThat(response.statusCode()).isEqualTo(202);
+      assertThat(created.get()).as("threads the server took from the executor").isPositive();
+      // No pool of the server's own: only its one scheduler thread besides the executor's.
+      assertThat(Thread.getAllStackTraces().keySet())
+          .noneMatch(t -> t.getName().matches("hookline-http-[0-9]+"));
+
+      server.close();
+
+      assertThat(mine.isShutdown()).as("the executor stays its owner's").isFalse();
+      assertThat(mine.submit(() -> "still runs").get(10, TimeUnit.SECONDS)).isEqualTo("still runs");
+    } finally {
+      mine.shutdownNow();
+    }
   }
 
   @Test

@@ -40,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
@@ -139,6 +140,9 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final boolean ownScheduler;
   private final Clock clock;
+  private final Duration readinessGrace;
+  /** When SQS calls started failing without a success since, in the clock's millis; -1 while they succeed. */
+  private final AtomicLong failingSince = new AtomicLong(-1);
   private final Backoff backoff;
   private final PipelineListener listener;
 
@@ -178,6 +182,7 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
       this.ownScheduler = true;
     }
     this.clock = b.clock;
+    this.readinessGrace = b.readinessGrace;
     this.backoff = Backoff.exponential(b.initialBackoff, 2.0, b.maxBackoff, Jitter.EQUAL, b.random);
     this.listener = PipelineListener.safe(b.listener);
   }
@@ -195,6 +200,23 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
   /** {@return whether the queue is a FIFO queue (its URL ends in {@code .fifo})} */
   public boolean fifo() {
     return fifo;
+  }
+
+  /**
+   * Returns whether the enqueuer is taking webhooks now: not closed, fewer than {@code maxPending} stores pending,
+   * and its SQS calls have not been failing, without a success in between, for longer than the {@linkplain
+   * Builder#readinessGrace readiness grace}. Cheap; meant for a readiness probe such as the HTTP server's
+   * {@code /readyz} ({@code addReadinessCheck(enqueuer::accepting)}), so a load balancer stops sending webhooks that
+   * would be answered 429 or 503 anyway.
+   *
+   * @return true while stores are likely to succeed
+   */
+  public boolean accepting() {
+    if (closed.get() || pending.get() >= maxPending) {
+      return false;
+    }
+    long since = failingSince.get();
+    return since < 0 || clock.millis() - since <= readinessGrace.toMillis();
   }
 
   /** {@return how many stores are pending: accepted by {@link #store} and not yet completed} */
@@ -414,8 +436,10 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
         (response, error) -> {
           try {
             if (error != null) {
+              failingSince.compareAndSet(-1, clock.millis());
               callFailed(batch, Failures.unwrap(error));
             } else {
+              failingSince.set(-1);
               batchAnswered(byId, response);
             }
           } finally {
@@ -653,6 +677,7 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
     private Duration initialBackoff = Duration.ofMillis(50);
     private Duration maxBackoff = Duration.ofSeconds(1);
     private Duration closeTimeout = Duration.ofSeconds(5);
+    private Duration readinessGrace = Duration.ofSeconds(5);
     private ScheduledExecutorService scheduler;
     private Clock clock = Clock.systemUTC();
     private RandomGenerator random = new FreshRandom();
@@ -793,6 +818,18 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
     }
 
     /**
+     * Sets how long SQS calls may keep failing (no success in between) before {@link SqsEnqueuer#accepting()} turns
+     * false. Default 5 s, the default source budget: a webhook arriving later would likely get 503.
+     *
+     * @param readinessGrace zero or more
+     * @return this builder
+     */
+    public Builder readinessGrace(Duration readinessGrace) {
+      this.readinessGrace = Objects.requireNonNull(readinessGrace, "readinessGrace");
+      return this;
+    }
+
+    /**
      * Sets how long {@link SqsEnqueuer#close()} waits for pending stores before failing them. Default 5 s.
      *
      * @param closeTimeout the wait, not negative
@@ -903,6 +940,9 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
       }
       if (closeTimeout.isNegative()) {
         throw new IllegalArgumentException("closeTimeout must not be negative, was " + closeTimeout);
+      }
+      if (readinessGrace.isNegative()) {
+        throw new IllegalArgumentException("readinessGrace must not be negative, was " + readinessGrace);
       }
       return new SqsEnqueuer(this, url);
     }

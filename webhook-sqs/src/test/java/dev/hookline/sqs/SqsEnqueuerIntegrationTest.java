@@ -17,6 +17,7 @@ import dev.hookline.testkit.ElasticMqExtension;
 import dev.hookline.testkit.EmbeddedSqs;
 import dev.hookline.testkit.Fault;
 import dev.hookline.testkit.FaultProxy;
+import dev.hookline.testkit.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -532,5 +533,41 @@ class SqsEnqueuerIntegrationTest {
     assertThatThrownBy(() -> enqueuer(proxied, url).closeTimeout(Duration.ofMillis(-1)).build())
         .hasMessageStartingWith("closeTimeout");
     assertThatThrownBy(() -> SqsEnqueuer.builder().client(null)).hasMessage("client");
+  }
+
+  @Test
+  void acceptingTurnsFalseWhenSqsKeepsFailingPastTheGraceAndTrueAgainAfterASuccess() {
+    String url = SQS.createQueue("enq-ready");
+    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    SqsEnqueuer enqueuer =
+        started(enqueuer(proxied, url).clock(clock).readinessGrace(Duration.ofSeconds(5)).maxPending(2));
+    assertThat(enqueuer.accepting()).isTrue();
+
+    proxy.failAlways(Fault.unavailable(), "SendMessageBatch");
+    assertThat(failure(enqueuer.store(webhook("r-1"), Duration.ofMillis(300)).toCompletableFuture()))
+        .isInstanceOf(HooklineException.class);
+    // Failing, but not yet for longer than the grace: a blip does not take the instance out of rotation.
+    assertThat(enqueuer.accepting()).isTrue();
+    clock.advance(Duration.ofSeconds(6));
+    assertThat(enqueuer.accepting()).isFalse();
+
+    proxy.clear();
+    enqueuer.store(webhook("r-2"), BUDGET).toCompletableFuture().join();
+    assertThat(enqueuer.accepting()).isTrue();
+
+    enqueuer.close();
+    assertThat(enqueuer.accepting()).isFalse();
+  }
+
+  @Test
+  void acceptingIsFalseWhileMaxPendingStoresArePending() {
+    String url = SQS.createQueue("enq-ready-full");
+    SqsEnqueuer enqueuer = started(enqueuer(proxied, url).maxPending(1));
+    proxy.failNext(1, Fault.delay(Duration.ofMillis(500)), "SendMessageBatch");
+    CompletableFuture<Void> slow = enqueuer.store(webhook("p-1"), BUDGET).toCompletableFuture();
+
+    assertThat(enqueuer.accepting()).isFalse();
+    slow.join();
+    assertThat(enqueuer.accepting()).isTrue();
   }
 }

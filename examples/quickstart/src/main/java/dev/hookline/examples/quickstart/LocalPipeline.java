@@ -133,7 +133,9 @@ final class LocalPipeline implements AutoCloseable {
                 .bindAddress(host)
                 .port(port)
                 .receiver(receiver)
-                .addReadinessCheck(runner::isRunning) // GET /readyz: 503 once the consumer has stopped
+                // GET /readyz: 503 while the enqueuer cannot take webhooks or once the consumer has stopped
+                .addReadinessCheck(enqueuer::accepting)
+                .addReadinessCheck(runner::isRunning)
                 .build());
     http.start();
     log.info("Quick start pipeline running. receiver={} queue={}", baseUri(), queues.queueUrl());

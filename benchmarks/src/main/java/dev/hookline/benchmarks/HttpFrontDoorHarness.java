@@ -1,0 +1,270 @@
+package dev.hookline.benchmarks;
+
+import dev.hookline.core.WebhookHeaders;
+import dev.hookline.core.WebhookReceiver;
+import dev.hookline.core.signature.Providers;
+import dev.hookline.http.WebhookHttpServer;
+import dev.hookline.sqs.SqsEnqueuer;
+import dev.hookline.testkit.EmbeddedSqs;
+import dev.hookline.testkit.SignedRequest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+
+/**
+ * The HTTP front door side by side: signed GitHub webhooks over HTTP → signature check → {@code SqsEnqueuer} →
+ * embedded ElasticMQ, through {@code webhook-http}'s Jetty server and through the JDK {@code HttpServer} transport it
+ * replaced ({@link JdkHttpServerBaseline}), in one JVM and one launch. Fixed rates (open loop: a request is sent at
+ * its scheduled time whatever the answers) and "as fast as it goes" with 64 clients (closed loop). Answer times are
+ * counted from each request's scheduled send; CPU per webhook is the CPU of every thread except the embedded
+ * ElasticMQ's and the load generator's, per answered webhook.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar dev.hookline.benchmarks.HttpFrontDoorHarness [--seconds 10]
+ * </pre>
+ */
+public final class HttpFrontDoorHarness {
+
+  private static final String SECRET = "bench-secret";
+  private static final int[] RATES = {500, 1_000, 2_000};
+  private static final int CLIENTS = 64;
+
+  private HttpFrontDoorHarness() {}
+
+  /** One scenario's result. */
+  private record Result(
+      String server, String load, long sent, long accepted, double perSecond, double p50, double p99, double cpuMicros) {}
+
+  public static void main(String[] args) throws Exception {
+    int seconds = 10;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--seconds") && i + 1 < args.length) {
+        seconds = Integer.parseInt(args[++i]);
+      } else {
+        System.out.println("usage: HttpFrontDoorHarness [--seconds N]");
+        return;
+      }
+    }
+    Duration run = Duration.ofSeconds(seconds);
+    List<Result> results = new ArrayList<>();
+    try (EmbeddedSqs sqs = EmbeddedSqs.start();
+        SqsAsyncClient client = sqs.newAsyncClient()) {
+      String queueUrl = client.createQueue(b -> b.queueName("front-door")).join().queueUrl();
+      try (SqsEnqueuer enqueuer = SqsEnqueuer.builder().client(client).queueUrl(queueUrl).build()) {
+        WebhookReceiver receiver =
+            WebhookReceiver.builder()
+                .addSource(Providers.get("github").source("github", SECRET).build())
+                .sink(enqueuer)
+                .build();
+        HttpClient http =
+            HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .executor(Executors.newFixedThreadPool(4, named("bench-http-client")))
+                .build();
+        // Warm-up: both servers, every scenario, short; not printed.
+        for (String kind : List.of("jetty", "jdk")) {
+          withServer(kind, receiver, port -> runAll(kind, port, http, Duration.ofSeconds(2), new ArrayList<>()));
+        }
+        for (String kind : List.of("jetty", "jdk")) {
+          withServer(kind, receiver, port -> runAll(kind, port, http, run, results));
+        }
+        // Drain what was queued so that the queue does not grow across launches' scenarios.
+        client.purgeQueue(b -> b.queueUrl(queueUrl)).join();
+      }
+    }
+    print(results, seconds);
+  }
+
+  @FunctionalInterface
+  private interface PortBody {
+    void run(int port) throws Exception;
+  }
+
+  private static void withServer(String kind, WebhookReceiver receiver, PortBody body) throws Exception {
+    if (kind.equals("jetty")) {
+      try (WebhookHttpServer server = WebhookHttpServer.builder().receiver(receiver).port(0).build().start()) {
+        body.run(server.port());
+      }
+    } else {
+      try (JdkHttpServerBaseline server =
+          JdkHttpServerBaseline.builder().receiver(receiver).port(0).build().start()) {
+        body.run(server.port());
+      }
+    }
+  }
+
+  private static void runAll(String kind, int port, HttpClient http, Duration run, List<Result> into)
+      throws Exception {
+    URI uri = URI.create("http://127.0.0.1:" + port + "/webhooks/github");
+    for (int rate : RATES) {
+      into.add(fixedRate(kind, uri, http, rate, run));
+    }
+    into.add(closedLoop(kind, uri, http, CLIENTS, run));
+  }
+
+  private static final AtomicLong IDS = new AtomicLong();
+
+  /** Signed requests made before the clock starts, so the load generator's signing is not measured. */
+  private static List<HttpRequest> signed(URI uri, int count) {
+    List<HttpRequest> requests = new ArrayList<>(count);
+    String body = Bodies.json(1024);
+    for (int i = 0; i < count; i++) {
+      SignedRequest.Builder signedRequest = SignedRequest.github(SECRET).id("d-" + IDS.incrementAndGet()).body(body);
+      HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30));
+      WebhookHeaders headers = signedRequest.headers();
+      for (String name : headers.names()) {
+        for (String value : headers.all(name)) {
+          if (!name.equalsIgnoreCase("content-length") && !name.equalsIgnoreCase("host")) {
+            b.header(name, value);
+          }
+        }
+      }
+      requests.add(b.POST(HttpRequest.BodyPublishers.ofByteArray(signedRequest.body())).build());
+    }
+    return requests;
+  }
+
+  private static Result fixedRate(String kind, URI uri, HttpClient http, int rate, Duration run) throws Exception {
+    int count = (int) (rate * run.toSeconds());
+    List<HttpRequest> requests = signed(uri, count);
+    long[] answerNanos = new long[count];
+    AtomicInteger accepted = new AtomicInteger();
+    CountDownLatch done = new CountDownLatch(count);
+    CpuMeter cpu = new CpuMeter();
+    cpu.start();
+    long start = System.nanoTime();
+    long periodNanos = TimeUnit.SECONDS.toNanos(1) / rate;
+    for (int i = 0; i < count; i++) {
+      long due = start + i * periodNanos;
+      long wait = due - System.nanoTime();
+      if (wait > 0) {
+        TimeUnit.NANOSECONDS.sleep(wait);
+      }
+      int index = i;
+      http.sendAsync(requests.get(i), HttpResponse.BodyHandlers.discarding())
+          .whenComplete(
+              (response, error) -> {
+                answerNanos[index] = System.nanoTime() - due;
+                if (error == null && response.statusCode() == 202) {
+                  accepted.incrementAndGet();
+                }
+                done.countDown();
+              });
+    }
+    done.await(5, TimeUnit.MINUTES);
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    CpuMeter.Usage usage = cpu.stop();
+    return result(kind, rate + "/s", count, accepted.get(), elapsed, answerNanos, usage);
+  }
+
+  private static Result closedLoop(String kind, URI uri, HttpClient http, int clients, Duration run)
+      throws Exception {
+    int perClient = 4_000;
+    List<HttpRequest> requests = signed(uri, clients * perClient);
+    ConcurrentLinkedQueue<Long> answers = new ConcurrentLinkedQueue<>();
+    AtomicInteger accepted = new AtomicInteger();
+    AtomicInteger sent = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(clients, named("bench-client"));
+    CpuMeter cpu = new CpuMeter();
+    cpu.start();
+    long start = System.nanoTime();
+    long end = start + run.toNanos();
+    List<CompletableFuture<Void>> loops = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      int first = c * perClient;
+      loops.add(
+          CompletableFuture.runAsync(
+              () -> {
+                for (int i = 0; i < perClient && System.nanoTime() < end; i++) {
+                  long t0 = System.nanoTime();
+                  sent.incrementAndGet();
+                  try {
+                    HttpResponse<Void> r =
+                        http.send(requests.get(first + i), HttpResponse.BodyHandlers.discarding());
+                    if (r.statusCode() == 202) {
+                      accepted.incrementAndGet();
+                    }
+                  } catch (Exception e) {
+                    // counted as not accepted
+                  }
+                  answers.add(System.nanoTime() - t0);
+                }
+              },
+              pool));
+    }
+    CompletableFuture.allOf(loops.toArray(new CompletableFuture<?>[0])).join();
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    CpuMeter.Usage usage = cpu.stop();
+    pool.shutdown();
+    long[] nanos = answers.stream().mapToLong(Long::longValue).toArray();
+    return result(kind, clients + " clients", sent.get(), accepted.get(), elapsed, nanos, usage);
+  }
+
+  private static Result result(
+      String kind, String load, long sent, long accepted, double seconds, long[] nanos, CpuMeter.Usage usage) {
+    long[] sorted = nanos.clone();
+    Arrays.sort(sorted);
+    long serverSideNanos = 0;
+    for (Map.Entry<String, Long> e : usage.clientByGroup().entrySet()) {
+      if (!e.getKey().startsWith("bench-") && !e.getKey().startsWith("HttpClient")) {
+        serverSideNanos += e.getValue();
+      }
+    }
+    return new Result(
+        kind,
+        load,
+        sent,
+        accepted,
+        accepted / seconds,
+        sorted[sorted.length / 2] / 1e6,
+        sorted[(int) Math.min(sorted.length - 1, sorted.length * 0.99)] / 1e6,
+        accepted == 0 ? 0 : serverSideNanos / 1e3 / accepted);
+  }
+
+  private static java.util.concurrent.ThreadFactory named(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  private static void print(List<Result> results, int seconds) {
+    System.out.printf(
+        Locale.ROOT,
+        "%nHTTP front door, %d s per scenario, signed GitHub webhooks (1 KiB) → SqsEnqueuer → ElasticMQ%n%n",
+        seconds);
+    System.out.println("| server | load | sent | 202 | webhooks/s | answer p50 ms | answer p99 ms | CPU µs/webhook |");
+    System.out.println("|---|---|---|---|---|---|---|---|");
+    for (Result r : results) {
+      System.out.printf(
+          Locale.ROOT,
+          "| %s | %s | %d | %d | %.0f | %.2f | %.2f | %.0f |%n",
+          r.server(),
+          r.load(),
+          r.sent(),
+          r.accepted(),
+          r.perSecond(),
+          r.p50(),
+          r.p99(),
+          r.cpuMicros());
+    }
+  }
+}
