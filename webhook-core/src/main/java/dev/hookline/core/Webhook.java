@@ -2,6 +2,9 @@ package dev.hookline.core;
 
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -26,8 +29,9 @@ public final class Webhook {
   private final byte[] body;
   private final String contentType;
   private final Verification verification;
+  private final Map<String, String> traceContext;
 
-  private Webhook(Builder b) {
+  private Webhook(Builder b, Map<String, String> traceContext) {
     this.deliveryId = b.deliveryId;
     this.source = b.source;
     this.receivedAt = b.receivedAt;
@@ -35,6 +39,7 @@ public final class Webhook {
     this.body = b.body.clone();
     this.contentType = b.contentType;
     this.verification = b.verification;
+    this.traceContext = traceContext;
   }
 
   /** {@return a new builder} */
@@ -82,6 +87,17 @@ public final class Webhook {
     return verification;
   }
 
+  /**
+   * Returns the trace context the webhook carries from the receive to the handler: W3C {@code traceparent} and
+   * {@code tracestate} by default, written by the {@link Tracing} in use and kept in the envelope. Empty when no
+   * tracing is configured or the message came without one.
+   *
+   * @return the propagation fields, unmodifiable; empty for none
+   */
+  public Map<String, String> traceContext() {
+    return traceContext;
+  }
+
   /** {@return a builder that starts with this webhook's values} */
   public Builder toBuilder() {
     Builder b = new Builder();
@@ -92,6 +108,7 @@ public final class Webhook {
     b.body = body;
     b.contentType = contentType;
     b.verification = verification;
+    b.traceContext = traceContext;
     return b;
   }
 
@@ -110,12 +127,14 @@ public final class Webhook {
         && headers.equals(other.headers)
         && Arrays.equals(body, other.body)
         && Objects.equals(contentType, other.contentType)
-        && verification == other.verification;
+        && verification == other.verification
+        && traceContext.equals(other.traceContext);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(deliveryId, source, receivedAt, headers, Arrays.hashCode(body), contentType, verification);
+    return Objects.hash(
+        deliveryId, source, receivedAt, headers, Arrays.hashCode(body), contentType, verification, traceContext);
   }
 
   /** Prints id, source, time, content type and body length; never the body or signature values. */
@@ -145,6 +164,7 @@ public final class Webhook {
     private byte[] body = new byte[0];
     private String contentType;
     private Verification verification = Verification.VERIFIED;
+    private Map<String, String> traceContext = Map.of();
 
     private Builder() {}
 
@@ -226,6 +246,18 @@ public final class Webhook {
     }
 
     /**
+     * Sets the trace context to carry, replacing any set before. Default: none. The receiver and the enqueuer set it
+     * from their {@link Tracing}; the envelope codec reads it back.
+     *
+     * @param traceContext propagation fields, for example {@code traceparent}; names and values not blank
+     * @return this builder
+     */
+    public Builder traceContext(Map<String, String> traceContext) {
+      this.traceContext = Objects.requireNonNull(traceContext, "traceContext");
+      return this;
+    }
+
+    /**
      * Returns the webhook.
      *
      * @return the immutable webhook
@@ -241,7 +273,15 @@ public final class Webhook {
       if (receivedAt == null) {
         throw new IllegalArgumentException("receivedAt must be set");
       }
-      return new Webhook(this);
+      Map<String, String> context = new LinkedHashMap<>();
+      traceContext.forEach(
+          (name, value) -> {
+            if (name == null || name.isBlank() || value == null || value.isBlank()) {
+              throw new IllegalArgumentException("traceContext must not contain null or blank names or values");
+            }
+            context.put(name, value);
+          });
+      return new Webhook(this, Collections.unmodifiableMap(context));
     }
   }
 }

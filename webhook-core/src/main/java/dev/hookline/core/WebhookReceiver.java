@@ -107,6 +107,7 @@ public final class WebhookReceiver {
   private final Map<String, WebhookSource> sources;
   private final WebhookSink sink;
   private final PipelineListener listener;
+  private final Tracing tracing;
   private final Clock clock;
   private final int acceptedStatus;
   private final Duration overCapacityRetryAfter;
@@ -117,6 +118,7 @@ public final class WebhookReceiver {
     this.sources = sources;
     this.sink = b.sink;
     this.listener = PipelineListener.safe(b.listener);
+    this.tracing = Tracing.safe(b.tracing);
     this.clock = b.clock;
     this.acceptedStatus = b.acceptedStatus;
     this.overCapacityRetryAfter = b.overCapacityRetryAfter;
@@ -139,7 +141,7 @@ public final class WebhookReceiver {
   public CompletionStage<ReceiveResult> receive(String sourceName, InboundRequest request) {
     Objects.requireNonNull(sourceName, "sourceName");
     Objects.requireNonNull(request, "request");
-    return pipeline(sourceName, request, null);
+    return traced(sourceName, request, null);
   }
 
   /**
@@ -155,7 +157,7 @@ public final class WebhookReceiver {
     Objects.requireNonNull(sourceName, "sourceName");
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(budget, "budget");
-    return pipeline(sourceName, request, budget);
+    return traced(sourceName, request, budget);
   }
 
   /**
@@ -221,8 +223,23 @@ public final class WebhookReceiver {
     return droppedHeaders;
   }
 
+  /** The receive span around the pipeline; its context travels on the webhook. */
+  private CompletionStage<ReceiveResult> traced(String requestedSource, InboundRequest request, Duration budget) {
+    Tracing.ReceiveSpan span = tracing.receive(knownOrUnknown(requestedSource), request);
+    if (span == Tracing.ReceiveSpan.NONE) {
+      return pipeline(requestedSource, request, budget, Map.of());
+    }
+    return pipeline(requestedSource, request, budget, span.context())
+        .thenApply(
+            result -> {
+              span.end(result);
+              return result;
+            });
+  }
+
   // The pipeline: one method, top to bottom. Every early return is a rejection with its status, or a handshake's answer.
-  private CompletionStage<ReceiveResult> pipeline(String requestedSource, InboundRequest request, Duration callerBudget) {
+  private CompletionStage<ReceiveResult> pipeline(
+      String requestedSource, InboundRequest request, Duration callerBudget, Map<String, String> traceContext) {
     // The name comes from the URL: an unconfigured one is reported as "unknown" so that listeners (metric tags) and
     // logs never carry arbitrary client-chosen strings.
     String sourceName = knownOrUnknown(requestedSource);
@@ -284,6 +301,7 @@ public final class WebhookReceiver {
             .body(body)
             .contentType(contentType.get())
             .verification(source.verifier().verifies() ? Verification.VERIFIED : Verification.SKIPPED)
+            .traceContext(traceContext)
             .build();
 
     Duration budget = effectiveBudget(source, callerBudget);
@@ -521,6 +539,7 @@ public final class WebhookReceiver {
     private List<WebhookSource> sources = new ArrayList<>();
     private WebhookSink sink;
     private PipelineListener listener = PipelineListener.NONE;
+    private Tracing tracing = Tracing.NONE;
     private Clock clock = Clock.systemUTC();
     private int acceptedStatus = 202;
     private Duration overCapacityRetryAfter = DEFAULT_OVER_CAPACITY_RETRY_AFTER;
@@ -577,6 +596,19 @@ public final class WebhookReceiver {
      */
     public Builder listener(PipelineListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Sets the tracing: a span around each receive, whose context the accepted webhook carries to the queue and the
+     * handler. Default {@link Tracing#NONE}; set it to {@code webhook-opentelemetry}'s to trace. It is wrapped so
+     * that one that throws is logged and ignored.
+     *
+     * @param tracing the tracing
+     * @return this builder
+     */
+    public Builder tracing(Tracing tracing) {
+      this.tracing = Objects.requireNonNull(tracing, "tracing");
       return this;
     }
 

@@ -282,6 +282,13 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
     }
 
     @Override
+    public String queueName() {
+      // arn:aws:sqs:<region>:<account>:<queue name>
+      String name = arn.substring(arn.lastIndexOf(':') + 1);
+      return name.isEmpty() ? "unknown" : name;
+    }
+
+    @Override
     public CompletableFuture<?> delete(Message message) {
       return CompletableFuture.completedFuture(null);
     }

@@ -341,7 +341,9 @@ public final class SqsConsumerRunner implements AutoCloseable {
             .messageSystemAttributeNames(
                 MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
                 MessageSystemAttributeName.APPROXIMATE_FIRST_RECEIVE_TIMESTAMP,
-                MessageSystemAttributeName.MESSAGE_GROUP_ID)
+                MessageSystemAttributeName.MESSAGE_GROUP_ID,
+                // X-Ray's trace header, the processing span's fallback parent when the envelope carries no context.
+                MessageSystemAttributeName.AWS_TRACE_HEADER)
             .messageAttributeNames("All")
             .build();
     receiving.add(Thread.currentThread());
@@ -469,6 +471,11 @@ public final class SqsConsumerRunner implements AutoCloseable {
     public boolean accept(Message message) {
       accepted = f.settle();
       return accepted;
+    }
+
+    @Override
+    public String queueName() {
+      return Threads.queueName(config.queueUrl());
     }
 
     @Override

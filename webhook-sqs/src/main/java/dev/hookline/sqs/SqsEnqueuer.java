@@ -4,6 +4,7 @@ import dev.hookline.core.HooklineException;
 import dev.hookline.core.PayloadTooLargeException;
 import dev.hookline.core.PipelineListener;
 import dev.hookline.core.SinkOverCapacityException;
+import dev.hookline.core.Tracing;
 import dev.hookline.core.Webhook;
 import dev.hookline.core.WebhookSink;
 import dev.hookline.core.envelope.EncodedEnvelope;
@@ -145,6 +146,8 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
   private final AtomicLong failingSince = new AtomicLong(-1);
   private final Backoff backoff;
   private final PipelineListener listener;
+  private final Tracing tracing;
+  private final String queueName;
 
   private final AtomicInteger pending = new AtomicInteger();
   private final Set<Entry> live = ConcurrentHashMap.newKeySet();
@@ -185,6 +188,8 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
     this.readinessGrace = b.readinessGrace;
     this.backoff = Backoff.exponential(b.initialBackoff, 2.0, b.maxBackoff, Jitter.EQUAL, b.random);
     this.listener = PipelineListener.safe(b.listener);
+    this.tracing = Tracing.safe(b.tracing);
+    this.queueName = Threads.queueName(b.queueUrl);
   }
 
   /** {@return a new builder} */
@@ -244,24 +249,32 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
       return CompletableFuture.failedFuture(
           new HooklineException("enqueue budget must be positive, was " + budget, false));
     }
+    // The producer span's context replaces the receive's in the envelope: the consumer's spans link to this one.
+    Tracing.SendSpan span = tracing.send(webhook, queueName);
+    Map<String, String> traceContext = span.context();
+    Webhook traced = traceContext.isEmpty() ? webhook : webhook.toBuilder().traceContext(traceContext).build();
     SendMessageBatchRequestEntry.Builder message;
     int size;
     try {
-      EncodedEnvelope envelope = codec.encode(webhook);
+      EncodedEnvelope envelope = codec.encode(traced);
       size = envelope.encodedSize();
-      message = prepare(webhook, envelope, size);
+      message = prepare(traced, envelope, size);
     } catch (HooklineException e) {
+      span.failed(e);
       return CompletableFuture.failedFuture(e);
     } catch (RuntimeException e) {
+      span.failed(e);
       return CompletableFuture.failedFuture(
           new HooklineException("webhook could not be encoded: " + e.getClass().getName(), e, false));
     }
     if (pending.incrementAndGet() > maxPending) {
       pending.decrementAndGet();
-      return CompletableFuture.failedFuture(
-          new SinkOverCapacityException(maxPending + " enqueues pending (maxPending=" + maxPending + ")"));
+      SinkOverCapacityException full =
+          new SinkOverCapacityException(maxPending + " enqueues pending (maxPending=" + maxPending + ")");
+      span.failed(full);
+      return CompletableFuture.failedFuture(full);
     }
-    Entry entry = new Entry(webhook, message, size, clock.instant().plus(budget), budget);
+    Entry entry = new Entry(traced, message, size, clock.instant().plus(budget), budget);
     live.add(entry);
     entry.future.whenComplete(
         (ok, error) -> {
@@ -270,6 +283,11 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
           ScheduledFuture<?> timer = entry.timer;
           if (timer != null) {
             timer.cancel(false);
+          }
+          if (error == null) {
+            span.stored(entry.messageId);
+          } else {
+            span.failed(error);
           }
         });
     try {
@@ -500,6 +518,7 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
             e.webhook.source(),
             ok.messageId(),
             e.attempts);
+        e.messageId = ok.messageId();
         e.future.complete(null);
       }
     }
@@ -650,6 +669,8 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
     volatile ScheduledFuture<?> timer;
     volatile int attempts;
     volatile Throwable lastError;
+    /** Set from the batch result before the future completes. */
+    volatile String messageId = "";
 
     Entry(
         Webhook webhook, SendMessageBatchRequestEntry.Builder message, int size, Instant deadline, Duration budget) {
@@ -682,6 +703,7 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private RandomGenerator random = new FreshRandom();
     private PipelineListener listener = PipelineListener.NONE;
+    private Tracing tracing = Tracing.NONE;
 
     private Builder() {}
 
@@ -886,6 +908,19 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
      */
     public Builder listener(PipelineListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Sets the tracing: a producer span per stored webhook (child of the receive's context the webhook carries), whose
+     * context is written into the envelope for the consumers to link to. Default {@link Tracing#NONE}: the envelope
+     * then keeps whatever context the webhook carries. A tracing that throws is logged once at WARN and ignored.
+     *
+     * @param tracing the tracing, for example {@code webhook-opentelemetry}'s
+     * @return this builder
+     */
+    public Builder tracing(Tracing tracing) {
+      this.tracing = Objects.requireNonNull(tracing, "tracing");
       return this;
     }
 

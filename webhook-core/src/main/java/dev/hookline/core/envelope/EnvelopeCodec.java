@@ -44,7 +44,10 @@ import java.util.TreeSet;
  *
  * <p>The body round-trips byte-exactly: when it is valid UTF-8 (and has no character SQS refuses in a message body,
  * U+FFFE or U+FFFF) it is kept as a JSON string; anything else is base64 with {@code "bodyBase64":true}.
- * {@code contentType} is omitted when the webhook has none. {@link #encode} also sets three message attributes:
+ * {@code contentType} is omitted when the webhook has none. The optional {@code "traceContext"} object carries the
+ * webhook's {@link Webhook#traceContext()} (W3C {@code traceparent} and {@code tracestate}) when it has one, so a
+ * trace follows the message through retries, the dead-letter queue and a redrive without a message attribute; it is
+ * omitted otherwise, envelopes without it decode as before, and a malformed one is ignored, never poison. {@link #encode} also sets three message attributes:
  * {@link #ATTR_DELIVERY_ID}, {@link #ATTR_SOURCE} and {@link #ATTR_VERSION}.
  *
  * <p>Headers are kept so a handler can use them and verify the signature again (signature and id headers included),
@@ -120,6 +123,7 @@ public final class EnvelopeCodec {
   private static final String F_BODY = "body";
   private static final String F_BODY_BASE64 = "bodyBase64";
   private static final String F_VERIFICATION = "verification";
+  private static final String F_TRACE_CONTEXT = "traceContext";
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final EnvelopeCodec DEFAULTS = builder().build();
@@ -187,6 +191,10 @@ public final class EnvelopeCodec {
       root.put(F_BODY_BASE64, true);
     }
     root.put(F_VERIFICATION, webhook.verification().name());
+    if (!webhook.traceContext().isEmpty()) {
+      ObjectNode trace = root.putObject(F_TRACE_CONTEXT);
+      webhook.traceContext().forEach(trace::put);
+    }
     String json;
     try {
       json = MAPPER.writeValueAsString(root);
@@ -351,7 +359,26 @@ public final class EnvelopeCodec {
       throw new EnvelopeException(
           "envelope field " + F_VERIFICATION + " has unknown value '" + clip(verification) + "'", e);
     }
+    b.traceContext(traceContext(root.get(F_TRACE_CONTEXT)));
     return build(b);
+  }
+
+  /**
+   * Reads the optional trace context leniently: tracing must never make a webhook undeliverable, so a field that is
+   * not an object, and entries that are not non-blank strings, are ignored rather than poison.
+   */
+  private static Map<String, String> traceContext(JsonNode node) {
+    if (node == null || !node.isObject()) {
+      return Map.of();
+    }
+    Map<String, String> context = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> field : node.properties()) {
+      JsonNode value = field.getValue();
+      if (!field.getKey().isBlank() && value.isTextual() && !value.textValue().isBlank()) {
+        context.put(field.getKey(), value.textValue());
+      }
+    }
+    return context;
   }
 
   private Webhook decodeDirect(String messageBody, Map<String, String> attributes) {

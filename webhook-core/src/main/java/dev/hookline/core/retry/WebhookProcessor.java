@@ -4,6 +4,7 @@ import dev.hookline.core.Attempt;
 import dev.hookline.core.Outcome;
 import dev.hookline.core.PipelineListener;
 import dev.hookline.core.RetryLaterException;
+import dev.hookline.core.Tracing;
 import dev.hookline.core.Verification;
 import dev.hookline.core.Webhook;
 import dev.hookline.core.WebhookHandler;
@@ -81,6 +82,7 @@ public final class WebhookProcessor {
   private final Duration claimTtl;
 
   private final PipelineListener listener;
+  private final Tracing tracing;
   private final Clock clock;
   private final Map<String, SignatureVerifier> verifiers;
 
@@ -90,6 +92,7 @@ public final class WebhookProcessor {
     this.idempotencyStore = b.idempotencyStore;
     this.claimTtl = b.claimTtl;
     this.listener = PipelineListener.safe(b.listener);
+    this.tracing = Tracing.safe(b.tracing);
     this.clock = b.clock;
     this.verifiers = Map.copyOf(b.verifiers);
   }
@@ -101,6 +104,17 @@ public final class WebhookProcessor {
    */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * Returns the tracing the consumers use around each attempt: they start its {@link Tracing#process} span, run
+   * {@link #process} with that span current, and end it with the decision. Already wrapped with {@link
+   * Tracing#safe}.
+   *
+   * @return the tracing; {@link Tracing#NONE} unless configured
+   */
+  public Tracing tracing() {
+    return tracing;
   }
 
   /**
@@ -398,6 +412,7 @@ public final class WebhookProcessor {
     private IdempotencyStore idempotencyStore;
     private Duration claimTtl = DEFAULT_CLAIM_TTL;
     private PipelineListener listener = PipelineListener.NONE;
+    private Tracing tracing = Tracing.NONE;
     private Clock clock = Clock.systemUTC();
     private final Map<String, SignatureVerifier> verifiers = new LinkedHashMap<>();
 
@@ -456,6 +471,19 @@ public final class WebhookProcessor {
      */
     public Builder listener(PipelineListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Sets the tracing of processing attempts: the consumers ({@code SqsConsumerRunner}, the Lambda function) start
+     * a span per attempt and run the handler with it current. Default {@link Tracing#NONE}; set it to {@code
+     * webhook-opentelemetry}'s to trace. It is wrapped with {@link Tracing#safe}.
+     *
+     * @param tracing the tracing
+     * @return this builder
+     */
+    public Builder tracing(Tracing tracing) {
+      this.tracing = Objects.requireNonNull(tracing, "tracing");
       return this;
     }
 

@@ -57,6 +57,48 @@ class EnvelopeCodecTest {
   }
 
   @Test
+  void traceContextRoundTripsInsideTheEnvelopeWithoutAnAttribute() throws Exception {
+    Map<String, String> context =
+        Map.of(
+            "traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+            "tracestate", "vendor=opaque");
+    Webhook in = webhook("{}".getBytes(StandardCharsets.UTF_8)).toBuilder().traceContext(context).build();
+    EncodedEnvelope encoded = CODEC.encode(in);
+    JsonNode json = new ObjectMapper().readTree(encoded.body());
+    assertThat(json.get("traceContext").get("traceparent").textValue()).isEqualTo(context.get("traceparent"));
+    assertThat(encoded.attributes()).hasSize(3);
+    Webhook out = CODEC.decode(encoded.body(), encoded.attributes());
+    assertThat(out).isEqualTo(in);
+    assertThat(out.traceContext()).isEqualTo(context);
+  }
+
+  @Test
+  void envelopesWithoutOrWithAMalformedTraceContextStillDecode() throws Exception {
+    Webhook plain = webhook("{}".getBytes(StandardCharsets.UTF_8));
+    EncodedEnvelope encoded = CODEC.encode(plain);
+    assertThat(new ObjectMapper().readTree(encoded.body()).has("traceContext")).isFalse();
+    assertThat(CODEC.decode(encoded.body(), encoded.attributes()).traceContext()).isEmpty();
+
+    String notAnObject = encoded.body().replace("\"verification\"", "\"traceContext\":[1],\"verification\"");
+    assertThat(CODEC.decode(notAnObject, encoded.attributes()).traceContext()).isEmpty();
+    String badEntries =
+        encoded
+            .body()
+            .replace(
+                "\"verification\"",
+                "\"traceContext\":{\"traceparent\":7,\"tracestate\":\"\",\"baggage\":\"k=v\"},\"verification\"");
+    assertThat(CODEC.decode(badEntries, encoded.attributes()).traceContext()).containsExactly(Map.entry("baggage", "k=v"));
+  }
+
+  @Test
+  void webhookRefusesBlankTraceContextEntries() {
+    Webhook.Builder b = webhook(new byte[0]).toBuilder().traceContext(Map.of("traceparent", " "));
+    assertThatThrownBy(b::build)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("traceContext ");
+  }
+
+  @Test
   void roundTripsWithoutContentTypeOrHeaders() {
     Webhook in = Webhook.builder().deliveryId("x").source("s").receivedAt(T0).build();
     EncodedEnvelope encoded = CODEC.encode(in);

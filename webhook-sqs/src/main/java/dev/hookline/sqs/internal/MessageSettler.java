@@ -1,6 +1,7 @@
 package dev.hookline.sqs.internal;
 
 import dev.hookline.core.Attempt;
+import dev.hookline.core.Tracing;
 import dev.hookline.core.Webhook;
 import dev.hookline.core.envelope.EnvelopeCodec;
 import dev.hookline.core.envelope.EnvelopeException;
@@ -16,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * The one settling path of every consumer, the long-running runner and the Lambda function alike: decode the
@@ -68,6 +70,15 @@ public final class MessageSettler {
      */
     default boolean accept(Message message) {
       return true;
+    }
+
+    /**
+     * Returns the name of the queue the message came from, for the processing span.
+     *
+     * @return the queue name; {@code unknown} unless overridden
+     */
+    default String queueName() {
+      return "unknown";
     }
 
     /**
@@ -140,7 +151,7 @@ public final class MessageSettler {
         decision = processor.poison(e, attempt);
         return apply(message, decision, webhook, attempt, port);
       }
-      decision = processor.process(webhook.get(), attempt);
+      decision = traced(message, webhook.get(), attempt, port);
     } catch (RuntimeException e) {
       // The processor promises never to throw; if it does, leave the message to come back after its lease.
       log.error(
@@ -150,6 +161,35 @@ public final class MessageSettler {
       return CompletableFuture.completedFuture(Outcome.KEPT);
     }
     return apply(message, decision, webhook, attempt, port);
+  }
+
+  /**
+   * Runs the processor inside the attempt's span, current on this thread while the handler runs. The span's parent
+   * comes from the envelope's trace context, so it survives retries, the dead-letter copy and a redrive; the {@code
+   * AWSTraceHeader} system attribute (X-Ray) is handed on as the fallback.
+   */
+  private Decision traced(Message message, Webhook webhook, Attempt attempt, Port port) {
+    Tracing tracing = processor.tracing();
+    if (tracing == Tracing.NONE) {
+      return processor.process(webhook, attempt);
+    }
+    Tracing.ProcessSpan span =
+        tracing.process(
+            webhook,
+            attempt,
+            new Tracing.QueueMessage(
+                port.queueName(),
+                message.messageId() == null ? "" : message.messageId(),
+                Optional.ofNullable(message.attributes().get(MessageSystemAttributeName.AWS_TRACE_HEADER))));
+    Decision decision;
+    Tracing.Scope scope = span.makeCurrent();
+    try {
+      decision = processor.process(webhook, attempt);
+    } finally {
+      scope.close();
+    }
+    span.end(decision);
+    return decision;
   }
 
   private CompletableFuture<Outcome> apply(
