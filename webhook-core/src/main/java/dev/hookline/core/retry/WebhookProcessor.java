@@ -134,6 +134,8 @@ public final class WebhookProcessor {
         webhook.source(),
         attempt.number(),
         webhook.verification());
+    Duration sinceReceipt = Duration.between(webhook.receivedAt(), clock.instant());
+    listener.onAttemptStarted(webhook, attempt.number(), sinceReceipt.isNegative() ? Duration.ZERO : sinceReceipt);
     try {
       return run(webhook, attempt);
     } catch (VirtualMachineError e) {
@@ -225,12 +227,14 @@ public final class WebhookProcessor {
     Instant end = clock.instant();
     Duration handlerTime = end.isBefore(start) ? Duration.ZERO : Duration.between(start, end);
     if (!outcome.isSuccess()) {
+      Throwable error = ((Outcome.Failure) outcome).error();
       log.debug(
           "Handler failed. deliveryId={} source={} attempt={}",
           webhook.deliveryId(),
           webhook.source(),
           attempt.number(),
-          ((Outcome.Failure) outcome).error());
+          error);
+      listener.onHandlerFailed(webhook, attempt.number(), handlerTime, error);
     }
 
     // 4. Decision.
@@ -311,7 +315,7 @@ public final class WebhookProcessor {
           attempt.number(),
           report.reason(),
           report.errorType());
-      listener.onDeadLettered(webhook.source(), webhook.deliveryId(), report.errorType());
+      listener.onDeadLettered(webhook.source(), webhook.deliveryId(), report.reason(), report.errorType());
     }
     return decision;
   }
@@ -390,7 +394,7 @@ public final class WebhookProcessor {
         FailureReport.REASON_POISON_MESSAGE,
         decision.report().errorType(),
         decision.report().errorMessage());
-    listener.onDeadLettered("unknown", "unknown", decision.report().errorType());
+    listener.onDeadLettered("unknown", "unknown", decision.report().reason(), decision.report().errorType());
     return decision;
   }
 
