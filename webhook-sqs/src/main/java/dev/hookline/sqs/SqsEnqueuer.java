@@ -68,10 +68,12 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
  * enqueuer.close();
  * }</pre>
  *
- * <p><b>Batching adapts to load.</b> A store goes out at once when one of the {@link Builder#maxConcurrentCalls}
- * (default 16) call slots is free, so at low load a store costs one {@code SendMessageBatch} round trip and no fixed
- * wait. While every slot is busy, new stores wait in the buffer, and each call that completes sends what gathered
- * meanwhile as one batch of up to 10 entries and 1 MiB (the SQS limits): under load, batches form by themselves. A
+ * <p><b>Batching adapts to load.</b> A store goes out at once when a call slot is free, so at low load a store costs
+ * one {@code SendMessageBatch} round trip and no fixed wait. Stores that arrive while calls are in flight gather in
+ * the buffer, and each call that completes sends what gathered meanwhile as one batch of up to 10 entries and 1 MiB
+ * (the SQS limits): under load, batches form by themselves. Partial batches use at most two call slots at once; the
+ * rest of the {@link Builder#maxConcurrentCalls} (default 16) carry full batches, so a burst fills whole batches
+ * instead of one call per caller. A
  * {@link Builder#linger} (default zero) makes a partial batch wait up to that long for more entries even when a slot
  * is free: fewer calls at the price of that latency on every store. The earlier fixed 5 ms linger capped N blocking
  * callers at N ÷ (5 ms + a round trip) stores per second; {@code benchmarks/README.md} has the measurements. Each
@@ -123,6 +125,16 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
 public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SqsEnqueuer.class);
+
+  /**
+   * How many calls may carry a partial batch at once when there is no linger; further calls, up to {@code
+   * maxConcurrentCalls}, carry only full batches. Two: a lone store never waits, and while one partial batch is in
+   * flight the next can already leave with what gathered, so N blocking callers pay about one round trip each and
+   * share calls. Measured against one (each store then waits for the call before it) and against every slot
+   * (each caller pays a call of its own, which costs throughput once SQS or the client is busy) in
+   * {@code benchmarks/README.md}.
+   */
+  private static final int PARTIAL_BATCH_CALLS = 2;
 
   private final SqsAsyncClient client;
   private final String queueUrl;
@@ -356,7 +368,12 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
         if (batch.isEmpty()) {
           break;
         }
-        if (!full && !all) {
+        // Without a linger, a partial batch takes one of the first PARTIAL_BATCH_CALLS slots; the other slots wait
+        // for full batches. So a lone store leaves at once, while concurrent callers gather into batches behind the
+        // calls in flight instead of each paying a call of its own.
+        boolean partialAllowed =
+            all && (closed.get() || !linger.isZero() || callsInFlight < PARTIAL_BATCH_CALLS);
+        if (!full && !partialAllowed) {
           // Put the partial batch back, in order, for the linger timer.
           for (int i = batch.size() - 1; i >= 0; i--) {
             buffer.addFirst(batch.get(i));
