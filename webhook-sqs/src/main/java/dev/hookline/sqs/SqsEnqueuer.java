@@ -130,9 +130,9 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
    * How many calls may carry a partial batch at once when there is no linger; further calls, up to {@code
    * maxConcurrentCalls}, carry only full batches. Two: a lone store never waits, and while one partial batch is in
    * flight the next can already leave with what gathered, so N blocking callers pay about one round trip each and
-   * share calls. Measured against one (each store then waits for the call before it) and against every slot
-   * (each caller pays a call of its own, which costs throughput once SQS or the client is busy) in
-   * {@code benchmarks/README.md}.
+   * share calls (about 3 stores per call with 8 blocking callers on embedded ElasticMQ). One slot made bigger batches
+   * (5–7 per call) but no measurable gain in throughput on a loaded machine, at the cost of each store waiting for
+   * the call before it; see {@code benchmarks/README.md}.
    */
   private static final int PARTIAL_BATCH_CALLS = 2;
 
@@ -304,7 +304,7 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
 
   /**
    * Buffers an entry (new or retried) and sends: with no linger (the default) whatever free call slots can take, so a
-   * lone store goes at once and stores that arrive while all slots are busy wait for one and leave as a batch; with a
+   * lone store goes at once and stores that arrive while calls are in flight wait and leave as a batch; with a
    * linger, only full batches, leaving a partial one to the linger timer.
    */
   private void add(Entry entry) {
@@ -744,7 +744,7 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
 
     /**
      * Sets the longest a partial batch waits for more entries while a call slot is free. Default zero: a store is
-     * sent at once when a slot is free, and batches form only from what arrives while all slots are busy, which
+     * sent at once when a slot is free, and batches form from what arrives while calls are in flight, which
      * keeps latency at one round trip at low load and still batches under load. A positive value is an upper bound
      * on the extra wait of each store, traded for fewer calls (and lower SQS cost) at moderate load. A full batch is
      * always sent at once.
@@ -772,7 +772,8 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
     /**
      * Sets how many {@code SendMessageBatch} calls may be in flight at once. Default 16. Keep it below the client's
      * connection pool size (the SDK's Netty client allows 50 by default): a call waiting for a connection spends its
-     * timeout waiting. While all are busy, new stores fill batches in the buffer.
+     * timeout waiting. At most two calls carry partial batches; the others carry only full ones, and meanwhile new
+     * stores fill batches in the buffer.
      *
      * @param maxConcurrentCalls the limit, at least 1
      * @return this builder
