@@ -206,7 +206,7 @@ public final class SqsConsumerConfig {
   public static final class Builder {
     private String queueUrl;
     private String deadLetterQueueUrl;
-    private int maxInFlight = 10;
+    private int maxInFlight = 100;
     private int pollers = 1;
     private Duration waitTime = MAX_WAIT_TIME;
     private Duration visibilityTimeout = Duration.ofSeconds(30);
@@ -244,8 +244,11 @@ public final class SqsConsumerConfig {
     }
 
     /**
-     * Sets the most messages held at once; the runner asks SQS only for as many as it has room for. Default 10.
-     * Raise it for slow, I/O-bound handlers; each held message uses a handler thread on the default executor.
+     * Sets the most messages held at once; the runner asks SQS only for as many as it has room for. Default 100:
+     * room for ten full receives in flight, which keeps a busy queue's throughput near that of a tuned raw SDK loop
+     * (benchmarks/README.md), while slow handlers are still held back by the permits. Each held message may use a
+     * handler thread on the default executor (threads start as needed and time out when idle); lower it when a
+     * handler holds scarce resources (a small connection pool), raise it for slow, I/O-bound handlers.
      *
      * @param maxInFlight at least 1
      * @return this builder
@@ -256,8 +259,10 @@ public final class SqsConsumerConfig {
     }
 
     /**
-     * Sets the number of threads receiving from the queue. Default 1, which fills about 10 messages per round trip;
-     * add pollers when handlers are fast and {@code maxInFlight} is large.
+     * Sets the number of pollers that always run. Default 1. More start on their own while receives come back full
+     * and permits are free (up to one per 10 messages of {@code maxInFlight}, at most 10) and stop when receives
+     * come back empty; raise this only to keep more long polls open on a queue that is never busy enough to fill a
+     * receive.
      *
      * @param pollers 1 to {@code maxInFlight}
      * @return this builder

@@ -39,6 +39,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
@@ -70,6 +71,12 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
  * free permits first and asks SQS for only that many (at most 10 per call); a message's permit is returned once its
  * decision has been handed to SQS's batch calls.
  *
+ * <p><b>Pollers size themselves.</b> {@link SqsConsumerConfig#pollers()} receives (default 1) always run. While a
+ * receive comes back full and permits are still free, another poller starts, up to one per 10 messages of {@code
+ * maxInFlight} and at most 10; an extra poller stops when its receive comes back empty or fails. So a backlog is read
+ * with several receives in flight, an idle queue costs one long poll, and slow handlers still hold the pollers back
+ * through the permits, since each poller takes permits before it receives.
+ *
  * <p><b>Leases.</b> Messages are received with the configured visibility timeout. A heartbeat extends the lease of
  * messages still being handled before it runs out, up to {@link SqsConsumerConfig#maxProcessingTime()} from
  * receipt; a failed extension is logged at WARN and reported to {@link PipelineListener#onLeaseLost}.
@@ -96,6 +103,12 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
 public final class SqsConsumerRunner implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SqsConsumerRunner.class);
+
+  /**
+   * The most receives the adaptive rule keeps open at once. Measured on embedded ElasticMQ (benchmarks/README.md),
+   * throughput stops rising at about 8 receives in flight; more only add idle long polls on an emptying queue.
+   */
+  static final int MAX_ADAPTIVE_POLLERS = 10;
 
   private static final Duration DEFAULT_RECEIVE_BACKOFF_MIN = Duration.ofMillis(100);
   private static final Duration DEFAULT_RECEIVE_BACKOFF_MAX = Duration.ofSeconds(10);
@@ -142,7 +155,11 @@ public final class SqsConsumerRunner implements AutoCloseable {
   private volatile ScheduledExecutorService scheduler;
   private volatile EffectBatcher batcher;
   private volatile ScheduledFuture<?> heartbeat;
-  private final List<Thread> pollers = new ArrayList<>();
+  private final Set<Thread> pollers = ConcurrentHashMap.newKeySet();
+  /** Pollers running, the configured ones included; at most {@link #maxPollers}. */
+  private final AtomicInteger activePollers = new AtomicInteger();
+  private final int maxPollers;
+  private volatile ThreadFactory pollerThreads;
 
   private SqsConsumerRunner(Builder b) {
     this.client = b.client;
@@ -160,6 +177,16 @@ public final class SqsConsumerRunner implements AutoCloseable {
     this.threadPrefix = "hookline-consumer-" + Threads.queueName(config.queueUrl());
     this.permits = new Semaphore(config.maxInFlight());
     this.receiveBatch = Math.min(SqsLimits.MAX_BATCH_ENTRIES, config.maxInFlight());
+    this.maxPollers = maxPollers(config.pollers(), config.maxInFlight(), receiveBatch);
+  }
+
+  /**
+   * The most pollers the adaptive rule may run: enough full receives to fill {@code maxInFlight} (one per 10
+   * messages), at most {@link #MAX_ADAPTIVE_POLLERS}, and never fewer than the configured pollers.
+   */
+  static int maxPollers(int pollers, int maxInFlight, int receiveBatch) {
+    int toFill = (maxInFlight + receiveBatch - 1) / receiveBatch;
+    return Math.max(pollers, Math.min(toFill, MAX_ADAPTIVE_POLLERS));
   }
 
   /** {@return a new builder} */
@@ -219,18 +246,18 @@ public final class SqsConsumerRunner implements AutoCloseable {
       LeaseKeeper leases =
           new LeaseKeeper(inFlight, effects, config, PipelineListener.safe(config.listener()), clock);
       heartbeat = scheduler.scheduleWithFixedDelay(leases, period, period, TimeUnit.NANOSECONDS);
-      ThreadFactory pollerThreads = Threads.named(threadPrefix + "-poller", false);
+      pollerThreads = Threads.named(threadPrefix + "-poller", false);
       for (int i = 0; i < config.pollers(); i++) {
-        Thread t = pollerThreads.newThread(this::pollLoop);
-        pollers.add(t);
-        t.start();
+        activePollers.incrementAndGet();
+        startPoller(true);
       }
       log.info(
-          "SqsConsumerRunner started. queue={} fifo={} maxInFlight={} pollers={} visibilityTimeout={}",
+          "SqsConsumerRunner started. queue={} fifo={} maxInFlight={} pollers={} maxPollers={} visibilityTimeout={}",
           config.queueUrl(),
           config.fifo(),
           config.maxInFlight(),
           config.pollers(),
+          maxPollers,
           config.visibilityTimeout());
     } finally {
       lifecycle.unlock();
@@ -240,7 +267,55 @@ public final class SqsConsumerRunner implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------------------------
   // Polling
 
-  private void pollLoop() {
+  private void startPoller(boolean configured) {
+    Thread t = pollerThreads.newThread(() -> pollLoop(configured));
+    pollers.add(t);
+    t.start();
+  }
+
+  /**
+   * The adaptive rule, after a receive came back full: while permits are still free and fewer than {@link
+   * #maxPollers} run, start one more poller, so receives overlap while the queue has a backlog. Extra pollers stop
+   * when a receive comes back empty or fails ({@link #pollLoop}), leaving the configured ones. {@code maxInFlight}
+   * stays the bound on messages held: every poller takes permits before it receives.
+   */
+  private void maybeAddPoller() {
+    if (permits.availablePermits() == 0) {
+      return;
+    }
+    int n;
+    do {
+      n = activePollers.get();
+      if (n >= maxPollers) {
+        return;
+      }
+    } while (!activePollers.compareAndSet(n, n + 1));
+    lifecycle.lock();
+    try {
+      if (state.get() != State.RUNNING) {
+        activePollers.decrementAndGet();
+        return;
+      }
+      startPoller(false);
+    } finally {
+      lifecycle.unlock();
+    }
+    log.debug("Receive came back full; another poller started. queue={} pollers={}", config.queueUrl(), n + 1);
+  }
+
+  private void pollLoop(boolean configured) {
+    try {
+      pollUntilStopped(configured);
+    } finally {
+      activePollers.decrementAndGet();
+      if (!configured) {
+        pollers.remove(Thread.currentThread());
+      }
+    }
+  }
+
+  /** Runs until the runner stops; an extra (not configured) poller also stops on an empty or failed receive. */
+  private void pollUntilStopped(boolean configured) {
     int failures = 0;
     while (state.get() == State.RUNNING) {
       int wanted;
@@ -266,6 +341,10 @@ public final class SqsConsumerRunner implements AutoCloseable {
       } catch (ExecutionException | RuntimeException e) {
         permits.release(wanted);
         if (state.get() != State.RUNNING) {
+          return;
+        }
+        if (!configured) {
+          // One of the configured pollers backs off and reports the error; extra receives stop.
           return;
         }
         failures++;
@@ -304,6 +383,11 @@ public final class SqsConsumerRunner implements AutoCloseable {
       }
       if (!messages.isEmpty()) {
         dispatch(messages);
+      }
+      if (messages.size() >= receiveBatch) {
+        maybeAddPoller();
+      } else if (messages.isEmpty() && !configured) {
+        return;
       }
     }
   }
@@ -660,8 +744,9 @@ public final class SqsConsumerRunner implements AutoCloseable {
     private Builder() {}
 
     /**
-     * Sets the SQS client. Required. It is yours: the runner never closes it. Give it enough connections for
-     * {@code pollers} long polls plus the batch calls.
+     * Sets the SQS client. Required. It is yours: the runner never closes it. Give it enough connections for up to
+     * 10 long polls (the adaptive pollers, or {@code pollers} when more) plus the batch calls; the SDK's default
+     * pool of 50 is enough.
      *
      * @param client the client
      * @return this builder

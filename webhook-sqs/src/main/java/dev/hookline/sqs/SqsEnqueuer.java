@@ -70,17 +70,20 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
  * enqueuer.close();
  * }</pre>
  *
- * <p><b>Batching.</b> Concurrent {@link #store} calls are sent together with {@code SendMessageBatch}: up to 10
- * entries and 1 MiB per call (the SQS limits), after waiting at most {@link Builder#linger} (default 5 ms) for a batch
- * to fill; a full batch is sent at once. Each caller's stage completes with its own entry's result, and entries that a
- * batch reports as failed are retried alone (by entry id). We batch ourselves rather than through the SDK's {@code
- * SqsAsyncBatchManager} for control, not speed. The batch manager gives no per-entry deadline and no per-call
- * timeout (a hung call holds its entries past any budget), does not retry failed entries, and does not bound the
- * calls in flight. Measured on embedded ElasticMQ (2,000 concurrent sends of 1 KiB envelopes, linger and send
- * frequency both 5 ms, a shared 2-core machine; {@code BatchingMeasurement} in the tests), both made about 205 batch
- * calls and, once warm, took about the same time: 0.85–2.2 s for this batcher and 0.65–1.9 s for the batch manager
- * over two runs of three rounds each, with run-to-run noise larger than the difference. At most {@link Builder#maxConcurrentCalls} (default 16) calls are in
- * flight; while all are busy, stores wait in the buffer and fill batches.
+ * <p><b>Batching adapts to load.</b> A store goes out at once when a call slot is free, so at low load a store costs
+ * one {@code SendMessageBatch} round trip and no fixed wait. Stores that arrive while calls are in flight gather in
+ * the buffer, and each call that completes sends what gathered meanwhile as one batch of up to 10 entries and 1 MiB
+ * (the SQS limits): under load, batches form by themselves. Partial batches use at most two call slots at once; the
+ * rest of the {@link Builder#maxConcurrentCalls} (default 16) carry full batches, so a burst fills whole batches
+ * instead of one call per caller. A
+ * {@link Builder#linger} (default zero) makes a partial batch wait up to that long for more entries even when a slot
+ * is free: fewer calls at the price of that latency on every store. The earlier fixed 5 ms linger capped N blocking
+ * callers at N ÷ (5 ms + a round trip) stores per second; {@code benchmarks/README.md} has the measurements. Each
+ * caller's stage completes with its own entry's result, and entries that a batch reports as failed are retried alone
+ * (by entry id). We batch ourselves rather than through the SDK's {@code SqsAsyncBatchManager} for control, not
+ * speed. The batch manager gives no per-entry deadline and no per-call timeout (a hung call holds its entries past
+ * any budget), does not retry failed entries, does not bound the calls in flight, and always waits its send
+ * frequency for a partial batch.
  *
  * <p><b>Retries and the budget.</b> The {@code budget} given to {@link #store} bounds everything: the stage completes
  * within it, normally once SQS accepted the message, or exceptionally, so the receiver answers 503 before the sender
@@ -112,7 +115,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
  * <p><b>Capacity.</b> At most {@link Builder#maxPending} (default 1,000) stores are pending at once; beyond that
  * {@link #store} fails at once with {@link SinkOverCapacityException}, so the receiver answers 429.
  *
- * <p><b>Threads and lifecycle.</b> Backoff delays, linger and budgets run on a {@link ScheduledExecutorService}: yours
+ * <p><b>Threads and lifecycle.</b> Backoff delays, a linger and budgets run on a {@link ScheduledExecutorService}: yours
  * ({@link Builder#scheduler}; you shut it down) or ours, one daemon thread named {@code hookline-enqueuer-N} that
  * starts with the first scheduled task and stops in {@link #close()}. Nothing starts at {@link Builder#build()}.
  * Stages complete on the SDK's response threads or on the scheduler; keep dependent actions short. {@link #close()}
@@ -124,6 +127,16 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
 public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SqsEnqueuer.class);
+
+  /**
+   * How many calls may carry a partial batch at once when there is no linger; further calls, up to {@code
+   * maxConcurrentCalls}, carry only full batches. Two: a lone store never waits, and while one partial batch is in
+   * flight the next can already leave with what gathered, so N blocking callers pay about one round trip each and
+   * share calls (about 3 stores per call with 8 blocking callers on embedded ElasticMQ). One slot made bigger batches
+   * (5–7 per call) but no measurable gain in throughput on a loaded machine, at the cost of each store waiting for
+   * the call before it; see {@code benchmarks/README.md}.
+   */
+  private static final int PARTIAL_BATCH_CALLS = 2;
 
   private final SqsAsyncClient client;
   private final String queueUrl;
@@ -329,7 +342,11 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
     return entry;
   }
 
-  /** Buffers an entry (new or retried) and sends full batches, or all when linger is zero or we are closing. */
+  /**
+   * Buffers an entry (new or retried) and sends: with no linger (the default) whatever free call slots can take, so a
+   * lone store goes at once and stores that arrive while calls are in flight wait and leave as a batch; with a
+   * linger, only full batches, leaving a partial one to the linger timer.
+   */
   private void add(Entry entry) {
     boolean sendNow;
     bufferLock.lock();
@@ -391,7 +408,12 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
         if (batch.isEmpty()) {
           break;
         }
-        if (!full && !all) {
+        // Without a linger, a partial batch takes one of the first PARTIAL_BATCH_CALLS slots; the other slots wait
+        // for full batches. So a lone store leaves at once, while concurrent callers gather into batches behind the
+        // calls in flight instead of each paying a call of its own.
+        boolean partialAllowed =
+            all && (closed.get() || !linger.isZero() || callsInFlight < PARTIAL_BATCH_CALLS);
+        if (!full && !partialAllowed) {
           // Put the partial batch back, in order, for the linger timer.
           for (int i = batch.size() - 1; i >= 0; i--) {
             buffer.addFirst(batch.get(i));
@@ -691,7 +713,7 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
     private EnvelopeCodec codec = EnvelopeCodec.defaults();
     private Function<Webhook, String> messageGroupId;
     private int maxMessageBytes = SqsLimits.MAX_MESSAGE_BYTES;
-    private Duration linger = Duration.ofMillis(5);
+    private Duration linger = Duration.ZERO;
     private int maxPending = 1000;
     private int maxConcurrentCalls = 16;
     private Duration attemptTimeout = Duration.ofSeconds(2);
@@ -768,8 +790,11 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
     }
 
     /**
-     * Sets how long a partial batch waits for more entries before it is sent. Default 5 ms: a small cost in latency
-     * for up to ten times fewer calls under load. Zero sends at once (batching only what is already waiting).
+     * Sets the longest a partial batch waits for more entries while a call slot is free. Default zero: a store is
+     * sent at once when a slot is free, and batches form from what arrives while calls are in flight, which
+     * keeps latency at one round trip at low load and still batches under load. A positive value is an upper bound
+     * on the extra wait of each store, traded for fewer calls (and lower SQS cost) at moderate load. A full batch is
+     * always sent at once.
      *
      * @param linger the wait, 0..1 s
      * @return this builder
@@ -794,7 +819,8 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
     /**
      * Sets how many {@code SendMessageBatch} calls may be in flight at once. Default 16. Keep it below the client's
      * connection pool size (the SDK's Netty client allows 50 by default): a call waiting for a connection spends its
-     * timeout waiting. While all are busy, new stores fill batches in the buffer.
+     * timeout waiting. At most two calls carry partial batches; the others carry only full ones, and meanwhile new
+     * stores fill batches in the buffer.
      *
      * @param maxConcurrentCalls the limit, at least 1
      * @return this builder

@@ -24,7 +24,7 @@ class SqsConsumerConfigTest {
   @Test
   void hasDocumentedDefaults() {
     SqsConsumerConfig config = valid().build();
-    assertThat(config.maxInFlight()).isEqualTo(10);
+    assertThat(config.maxInFlight()).isEqualTo(100);
     assertThat(config.pollers()).isEqualTo(1);
     assertThat(config.waitTime()).isEqualTo(Duration.ofSeconds(20));
     assertThat(config.visibilityTimeout()).isEqualTo(Duration.ofSeconds(30));

@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -505,6 +506,60 @@ class SqsEnqueuerIntegrationTest {
       yours.shutdownNow();
     }
     assertThat(drainedIds(queue)).containsExactlyInAnyOrder("t1", "t2");
+  }
+
+  @Test
+  void atLowLoadAStoreIsSentAtOnceWithoutALinger() throws Exception {
+    String queue = SQS.createQueue("at-once");
+    // Records every timer the enqueuer schedules: the budget timer is expected, a linger timer is not.
+    List<Long> delays = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.ScheduledThreadPoolExecutor timers =
+        new java.util.concurrent.ScheduledThreadPoolExecutor(1) {
+          @Override
+          public java.util.concurrent.ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
+            delays.add(unit.toNanos(delay));
+            return super.schedule(task, delay, unit);
+          }
+        };
+    closeables.add(timers::shutdownNow);
+    SqsEnqueuer enqueuer = started(enqueuer(proxied, queue).scheduler(timers)); // the default linger
+
+    for (int i = 0; i < 3; i++) {
+      enqueuer.store(webhook("one-" + i), BUDGET).toCompletableFuture().get(2, TimeUnit.SECONDS);
+    }
+
+    List<FaultProxy.RecordedRequest> batches = proxy.requests("SendMessageBatch");
+    assertThat(batches).hasSize(3);
+    for (FaultProxy.RecordedRequest batch : batches) {
+      assertThat(bodiesOf(batch)).hasSize(1);
+    }
+    assertThat(delays).containsOnly(BUDGET.toNanos());
+    assertThat(drainedIds(queue)).containsExactlyInAnyOrder("one-0", "one-1", "one-2");
+  }
+
+  @Test
+  void underConcurrencyBatchesFormFromWhatArrivesWhileCallsAreInFlight() throws Exception {
+    String queue = SQS.createQueue("adaptive");
+    // One call slot: the first store goes alone, the rest gather while it is in flight.
+    SqsEnqueuer enqueuer = started(enqueuer(proxied, queue).maxConcurrentCalls(1));
+
+    List<CompletableFuture<Void>> results = new ArrayList<>();
+    for (int i = 0; i < 41; i++) {
+      results.add(enqueuer.store(webhook("c-" + i), BUDGET).toCompletableFuture());
+    }
+    allOf(results).get(5, TimeUnit.SECONDS);
+
+    List<FaultProxy.RecordedRequest> batches = proxy.requests("SendMessageBatch");
+    List<Integer> sizes = new ArrayList<>();
+    for (FaultProxy.RecordedRequest batch : batches) {
+      sizes.add(bodiesOf(batch).size());
+    }
+    assertThat(sizes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(41);
+    assertThat(sizes).allSatisfy(size -> assertThat(size).isBetween(1, 10));
+    assertThat(sizes.get(0)).isEqualTo(1);
+    assertThat(Collections.max(sizes)).isGreaterThan(1);
+    assertThat(batches.size()).isLessThan(41 / 2);
+    assertThat(drainedIds(queue)).hasSize(41);
   }
 
   @Test
