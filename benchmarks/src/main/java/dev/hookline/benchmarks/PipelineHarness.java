@@ -659,8 +659,8 @@ public final class PipelineHarness {
       out.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f |%n", r.name, r.p50, r.p99));
     }
 
-    // The issue's targets (issue 15), each a ratio within this launch.
-    out.append("\n### Targets (issue 15)\n\n");
+    // The performance targets, each a ratio within this launch.
+    out.append("\n### Targets\n\n");
     out.append("| Target | Measured | Met |\n|---|---|---|\n");
     Result rawSyncSingle = named(enqueue, "raw sync SendMessage");
     Result rawSyncBatch = named(enqueue, "raw sync SendMessageBatch");
