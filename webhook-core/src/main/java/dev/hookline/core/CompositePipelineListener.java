@@ -56,16 +56,6 @@ final class CompositePipelineListener implements PipelineListener {
   }
 
   @Override
-  public void onAttemptStarted(Webhook webhook, int attempt, Duration sinceReceipt) {
-    each("onAttemptStarted", l -> l.onAttemptStarted(webhook, attempt, sinceReceipt));
-  }
-
-  @Override
-  public void onHandlerFailed(Webhook webhook, int attempt, Duration handlerTime, Throwable error) {
-    each("onHandlerFailed", l -> l.onHandlerFailed(webhook, attempt, handlerTime, error));
-  }
-
-  @Override
   public void onHandled(Webhook webhook, int attempt, Duration handlerTime) {
     each("onHandled", l -> l.onHandled(webhook, attempt, handlerTime));
   }
@@ -83,11 +73,6 @@ final class CompositePipelineListener implements PipelineListener {
   @Override
   public void onDeadLettered(String source, String deliveryId, String errorType) {
     each("onDeadLettered", l -> l.onDeadLettered(source, deliveryId, errorType));
-  }
-
-  @Override
-  public void onDeadLettered(String source, String deliveryId, String reason, String errorType) {
-    each("onDeadLettered", l -> l.onDeadLettered(source, deliveryId, reason, errorType));
   }
 
   @Override

@@ -61,25 +61,6 @@ public interface PipelineListener {
   default void onSinkRetry(String source, int attempt, Throwable error) {}
 
   /**
-   * A consumer starts an attempt at a decoded webhook (before the idempotency check and the handler).
-   *
-   * @param webhook the webhook
-   * @param attempt the attempt number, from 1
-   * @param sinceReceipt how long ago the receiver took the webhook: the time it spent queued and in earlier attempts
-   */
-  default void onAttemptStarted(Webhook webhook, int attempt, Duration sinceReceipt) {}
-
-  /**
-   * A handler threw: the attempt failed (a retry or a dead letter follows).
-   *
-   * @param webhook the webhook
-   * @param attempt the attempt number, from 1
-   * @param handlerTime how long the handler ran
-   * @param error what it threw
-   */
-  default void onHandlerFailed(Webhook webhook, int attempt, Duration handlerTime, Throwable error) {}
-
-  /**
    * A handler finished a webhook successfully and the message was acknowledged.
    *
    * @param webhook the webhook
@@ -112,19 +93,6 @@ public interface PipelineListener {
    * @param errorType the failure's type, for example the exception's class name
    */
   default void onDeadLettered(String source, String deliveryId, String errorType) {}
-
-  /**
-   * A message was sent to the dead-letter queue, with the failure's reason. By default calls {@link
-   * #onDeadLettered(String, String, String)}; the pipeline calls this one.
-   *
-   * @param source the source name, or {@code "unknown"} for an envelope that could not be decoded
-   * @param deliveryId the delivery id, or {@code "unknown"} when the envelope could not be decoded
-   * @param reason the failure's reason, one of {@code FailureReport}'s {@code REASON_} values
-   * @param errorType the failure's type, for example the exception's class name
-   */
-  default void onDeadLettered(String source, String deliveryId, String reason, String errorType) {
-    onDeadLettered(source, deliveryId, errorType);
-  }
 
   /**
    * A message's visibility could not be extended in time, so another consumer may receive it while it runs.

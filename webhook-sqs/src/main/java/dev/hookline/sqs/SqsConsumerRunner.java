@@ -199,16 +199,6 @@ public final class SqsConsumerRunner implements AutoCloseable {
     return config;
   }
 
-  /**
-   * Returns how many messages the runner holds now: received and not yet settled, at most {@code maxInFlight}. Cheap;
-   * for a gauge.
-   *
-   * @return the messages in flight
-   */
-  public int inFlight() {
-    return config.maxInFlight() - permits.availablePermits();
-  }
-
   /** {@return whether the runner has been started and not yet closed} */
   public boolean isRunning() {
     return state.get() == State.RUNNING;

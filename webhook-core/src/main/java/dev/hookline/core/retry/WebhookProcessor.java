@@ -134,8 +134,6 @@ public final class WebhookProcessor {
         webhook.source(),
         attempt.number(),
         webhook.verification());
-    Duration sinceReceipt = Duration.between(webhook.receivedAt(), clock.instant());
-    listener.onAttemptStarted(webhook, attempt.number(), sinceReceipt.isNegative() ? Duration.ZERO : sinceReceipt);
     try {
       return run(webhook, attempt);
     } catch (VirtualMachineError e) {
@@ -227,14 +225,12 @@ public final class WebhookProcessor {
     Instant end = clock.instant();
     Duration handlerTime = end.isBefore(start) ? Duration.ZERO : Duration.between(start, end);
     if (!outcome.isSuccess()) {
-      Throwable error = ((Outcome.Failure) outcome).error();
       log.debug(
           "Handler failed. deliveryId={} source={} attempt={}",
           webhook.deliveryId(),
           webhook.source(),
           attempt.number(),
-          error);
-      listener.onHandlerFailed(webhook, attempt.number(), handlerTime, error);
+          ((Outcome.Failure) outcome).error());
     }
 
     // 4. Decision.
@@ -315,7 +311,7 @@ public final class WebhookProcessor {
           attempt.number(),
           report.reason(),
           report.errorType());
-      listener.onDeadLettered(webhook.source(), webhook.deliveryId(), report.reason(), report.errorType());
+      listener.onDeadLettered(webhook.source(), webhook.deliveryId(), report.errorType());
     }
     return decision;
   }
@@ -394,7 +390,7 @@ public final class WebhookProcessor {
         FailureReport.REASON_POISON_MESSAGE,
         decision.report().errorType(),
         decision.report().errorMessage());
-    listener.onDeadLettered("unknown", "unknown", decision.report().reason(), decision.report().errorType());
+    listener.onDeadLettered("unknown", "unknown", decision.report().errorType());
     return decision;
   }
 
