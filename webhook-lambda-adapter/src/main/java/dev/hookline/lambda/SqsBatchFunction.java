@@ -7,7 +7,6 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.hookline.core.WebhookHandler;
 import dev.hookline.core.envelope.EnvelopeCodec;
 import dev.hookline.core.internal.Failures;
-import dev.hookline.core.internal.LogContext;
 import dev.hookline.core.retry.Decision;
 import dev.hookline.core.retry.WebhookProcessor;
 import dev.hookline.sqs.internal.BatchOutcome;
@@ -192,15 +191,6 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
    */
   @Override
   public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-    // AWSRequestId in every log line of the invocation, as Lambda's own logging names it.
-    LogContext logContext =
-        LogContext.open().put(LogContext.AWS_REQUEST_ID, context == null ? null : context.getAwsRequestId());
-    try (logContext) {
-      return handleBatch(event, context);
-    }
-  }
-
-  private SQSBatchResponse handleBatch(SQSEvent event, Context context) {
     List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
     Set<String> failures = new LinkedHashSet<>();
     MessageSettler.GroupHoldBack holdBack = new MessageSettler.GroupHoldBack();

@@ -29,7 +29,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,7 +38,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.slf4j.MDC;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 
@@ -583,57 +581,6 @@ class SqsConsumerRunnerIntegrationTest {
     // Whatever the pollers' receives brought back while closing was released, not left for its visibility timeout.
     assertThat(SQS.inFlight(pair.queueUrl())).isZero();
     assertThat(queues.depth(pair.queueUrl())).isEqualTo(1500 - handler.totalSuccesses.get());
-  }
-
-  @Test
-  void theHandlerRunsWithTheLogContextWhichIsRestoredAfterwardsAlsoWhenItThrows() {
-    var pair = SQS.createQueueWithDlq("mdc", 10, 30);
-    queues.send(pair.queueUrl(), List.of("mdc-ok", "mdc-fails"));
-    Map<String, Map<String, String>> seen = new ConcurrentHashMap<>();
-    List<Map<String, String>> afterwards = new CopyOnWriteArrayList<>();
-    // One thread, so "afterwards" is the same thread the handler ran on.
-    ExecutorService one = Executors.newSingleThreadExecutor();
-    CountingHandler handler =
-        new CountingHandler(
-            (w, a) -> {
-              MDC.put("caller-key", "left by the handler's caller");
-              seen.put(w.deliveryId(), MDC.getCopyOfContextMap());
-              if (w.deliveryId().equals("mdc-fails")) {
-                throw new PermanentFailureException("fails on purpose");
-              }
-            });
-    try (SqsConsumerRunner runner =
-        runner(new RecordingSqsClient(SQS.asyncClient()), config(pair).build())
-            .executor(
-                task ->
-                    one.execute(
-                        () -> {
-                          task.run();
-                          Map<String, String> left = MDC.getCopyOfContextMap();
-                          afterwards.add(left == null ? Map.of() : left);
-                        }))
-            .processor(TestWebhooks.processor(handler, Duration.ofSeconds(1), 3))
-            .build()) {
-      runner.start();
-      Await.until(Duration.ofSeconds(30), "both settled", () -> queues.depth(pair.queueUrl()) == 0);
-    } finally {
-      one.shutdownNow();
-    }
-    for (String id : List.of("mdc-ok", "mdc-fails")) {
-      assertThat(seen.get(id))
-          .containsEntry("hookline.delivery_id", id)
-          .containsEntry("hookline.source", "test")
-          .containsEntry("hookline.attempt", "1")
-          .containsKey("messaging.message.id");
-    }
-    // The Hookline keys are gone after each message; what the handler itself put stays its own business.
-    assertThat(afterwards).isNotEmpty();
-    assertThat(afterwards)
-        .allSatisfy(
-            m ->
-                assertThat(m)
-                    .doesNotContainKeys(
-                        "hookline.delivery_id", "hookline.source", "hookline.attempt", "messaging.message.id"));
   }
 
   @Test

@@ -6,7 +6,6 @@ import dev.hookline.core.Webhook;
 import dev.hookline.core.envelope.EnvelopeCodec;
 import dev.hookline.core.envelope.EnvelopeException;
 import dev.hookline.core.envelope.SqsLimits;
-import dev.hookline.core.internal.LogContext;
 import dev.hookline.core.retry.Decision;
 import dev.hookline.core.retry.WebhookProcessor;
 import java.time.Clock;
@@ -32,10 +31,6 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * does not name.
  *
  * <p>FIFO queues: {@link GroupHoldBack} keeps per-group order within one receive.
- *
- * <p>Log context: while a message is settled (the handler included), the SLF4J MDC holds
- * {@value LogContext#MESSAGE_ID}, {@value LogContext#ATTEMPT} and, once decoded, {@value LogContext#DELIVERY_ID} and
- * {@value LogContext#SOURCE}; the thread's MDC is restored afterwards.
  *
  * <p>Thread-safety: immutable and thread-safe; {@link GroupHoldBack} is not.
  */
@@ -142,15 +137,6 @@ public final class MessageSettler {
    */
   public CompletableFuture<Outcome> settle(Message message, Port port) {
     Attempt attempt = SqsMessages.attempt(message, clock.instant());
-    try (LogContext logContext =
-        LogContext.open()
-            .put(LogContext.MESSAGE_ID, message.messageId())
-            .put(LogContext.ATTEMPT, Integer.toString(attempt.number()))) {
-      return settle(message, port, attempt, logContext);
-    }
-  }
-
-  private CompletableFuture<Outcome> settle(Message message, Port port, Attempt attempt, LogContext logContext) {
     Optional<Webhook> webhook = Optional.empty();
     Decision decision;
     try {
@@ -165,7 +151,6 @@ public final class MessageSettler {
         decision = processor.poison(e, attempt);
         return apply(message, decision, webhook, attempt, port);
       }
-      logContext.put(LogContext.DELIVERY_ID, webhook.get().deliveryId()).put(LogContext.SOURCE, webhook.get().source());
       decision = traced(message, webhook.get(), attempt, port);
     } catch (RuntimeException e) {
       // The processor promises never to throw; if it does, leave the message to come back after its lease.
@@ -178,6 +163,11 @@ public final class MessageSettler {
     return apply(message, decision, webhook, attempt, port);
   }
 
+  /**
+   * Runs the processor inside the attempt's span, current on this thread while the handler runs. The span's parent
+   * comes from the envelope's trace context, so it survives retries, the dead-letter copy and a redrive; the {@code
+   * AWSTraceHeader} system attribute (X-Ray) is handed on as the fallback.
+   */
   private Decision traced(Message message, Webhook webhook, Attempt attempt, Port port) {
     Tracing tracing = processor.tracing();
     if (tracing == Tracing.NONE) {
