@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -191,6 +192,27 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
    */
   @Override
   public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+    String requestId = context == null ? null : context.getAwsRequestId();
+    if (requestId == null) {
+      return handleBatch(event, context);
+    }
+    String previous = MDC.get(MDC_REQUEST_ID);
+    MDC.put(MDC_REQUEST_ID, requestId);
+    try {
+      return handleBatch(event, context);
+    } finally {
+      if (previous == null) {
+        MDC.remove(MDC_REQUEST_ID);
+      } else {
+        MDC.put(MDC_REQUEST_ID, previous);
+      }
+    }
+  }
+
+  /** MDC key set to the invocation's request id for the whole batch, as Powertools does. */
+  static final String MDC_REQUEST_ID = "AWSRequestId";
+
+  private SQSBatchResponse handleBatch(SQSEvent event, Context context) {
     List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
     Set<String> failures = new LinkedHashSet<>();
     MessageSettler.GroupHoldBack holdBack = new MessageSettler.GroupHoldBack();

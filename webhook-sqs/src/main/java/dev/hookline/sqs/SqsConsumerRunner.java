@@ -341,6 +341,7 @@ public final class SqsConsumerRunner implements AutoCloseable {
             .messageSystemAttributeNames(
                 MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
                 MessageSystemAttributeName.APPROXIMATE_FIRST_RECEIVE_TIMESTAMP,
+                MessageSystemAttributeName.SENT_TIMESTAMP,
                 MessageSystemAttributeName.MESSAGE_GROUP_ID)
             .messageAttributeNames("All")
             .build();

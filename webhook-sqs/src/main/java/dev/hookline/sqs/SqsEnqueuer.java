@@ -239,11 +239,14 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
       return CompletableFuture.failedFuture(
           new SinkOverCapacityException(maxPending + " enqueues pending (maxPending=" + maxPending + ")"));
     }
-    Entry entry = new Entry(webhook, message, size, clock.instant().plus(budget), budget);
+    Instant started = clock.instant();
+    Entry entry = new Entry(webhook, message, size, started.plus(budget), budget);
     live.add(entry);
     entry.future.whenComplete(
         (ok, error) -> {
           pending.decrementAndGet();
+          Duration took = Duration.between(started, clock.instant());
+          listener.onEnqueued(webhook.source(), took.isNegative() ? Duration.ZERO : took, error == null);
           live.remove(entry);
           ScheduledFuture<?> timer = entry.timer;
           if (timer != null) {
