@@ -1,16 +1,20 @@
-package dev.hookline.sqs;
+package dev.hookline.micrometer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hookline.core.PipelineListener;
+import dev.hookline.core.Webhook;
 import dev.hookline.core.WebhookHandler;
 import dev.hookline.core.envelope.EncodedEnvelope;
 import dev.hookline.core.envelope.EnvelopeCodec;
-import dev.hookline.core.idempotency.InMemoryIdempotencyStore;
+import dev.hookline.core.retry.Backoff;
+import dev.hookline.core.retry.RetryPolicy;
+import dev.hookline.core.retry.WebhookProcessor;
 import dev.hookline.sqs.internal.DeadLetters;
 import dev.hookline.sqs.internal.MessageSettler;
 import dev.hookline.testkit.EmbeddedSqs;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,8 +30,14 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
-/** The log context around the handler: set while it runs, restored after, also when it throws. */
-class MessageSettlerMdcTest {
+/**
+ * The log context around the handler: set while it runs, restored after, also when it throws. It lives here, not in
+ * webhook-sqs, because this module's tests log through Logback, whose MDC works (slf4j-simple's is a no-op).
+ */
+class LogContextTest {
+
+  private static final String SOURCE = "test";
+  private static final EnvelopeCodec CODEC = EnvelopeCodec.defaults();
 
   // Never called: the decisions below are acks and retries, which go through the port.
   private final SqsAsyncClient unused = EmbeddedSqs.newAsyncClientWithoutRetries(URI.create("http://127.0.0.1:9"));
@@ -50,14 +60,26 @@ class MessageSettlerMdcTest {
 
   private MessageSettler settler(WebhookHandler handler, PipelineListener listener) {
     return new MessageSettler(
-        TestWebhooks.processor(handler, Duration.ofSeconds(1), 3, InMemoryIdempotencyStore.builder().build(), listener),
+        WebhookProcessor.builder()
+            .handler(handler)
+            .retryPolicy(RetryPolicy.builder().maxAttempts(3).backoff(Backoff.fixed(Duration.ofSeconds(1))).build())
+            .listener(listener)
+            .build(),
         EnvelopeCodec.defaults(),
         Clock.systemUTC(),
         new DeadLetters(unused, "http://127.0.0.1:9/000000000000/dlq", EnvelopeCodec.defaults()));
   }
 
   private static Message message(String deliveryId, int receiveCount) {
-    EncodedEnvelope envelope = TestWebhooks.envelope(deliveryId);
+    EncodedEnvelope envelope =
+        CODEC.encode(
+            Webhook.builder()
+                .deliveryId(deliveryId)
+                .source(SOURCE)
+                .receivedAt(Instant.parse("2026-12-01T00:00:00Z"))
+                .contentType("application/json")
+                .body(("{\"id\":\"" + deliveryId + "\"}").getBytes(StandardCharsets.UTF_8))
+                .build());
     Map<String, MessageAttributeValue> attributes = new HashMap<>();
     envelope
         .attributes()
@@ -86,7 +108,7 @@ class MessageSettlerMdcTest {
     assertThat(outcome.done()).isTrue();
     assertThat(seen.get())
         .containsEntry("hookline.delivery_id", "d-1")
-        .containsEntry("hookline.source", TestWebhooks.SOURCE)
+        .containsEntry("hookline.source", SOURCE)
         .containsEntry("hookline.attempt", "2")
         .containsEntry("messaging.message.id", "m-d-1");
     Map<String, String> after = MDC.getCopyOfContextMap();
