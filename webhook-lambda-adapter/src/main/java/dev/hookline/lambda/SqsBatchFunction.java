@@ -124,6 +124,7 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
   private final String queueUrl;
   private final String deadLetterQueueUrl;
   private final Duration timeMargin;
+  private final EmfMetrics emfMetrics;
   /** Event source ARN → effects on that queue. */
   private final Map<String, MessageEffects> effectsByArn = new ConcurrentHashMap<>();
 
@@ -170,6 +171,7 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
     this.queueUrl = builder.queueUrl;
     this.deadLetterQueueUrl = builder.deadLetterQueueUrl;
     this.timeMargin = builder.timeMargin;
+    this.emfMetrics = builder.emfMetrics;
   }
 
   /**
@@ -194,17 +196,32 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
   public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
     String requestId = context == null ? null : context.getAwsRequestId();
     if (requestId == null) {
-      return handleBatch(event, context);
+      try {
+        return handleBatch(event, context);
+      } finally {
+        flushMetrics();
+      }
     }
     String previous = MDC.get(MDC_REQUEST_ID);
     MDC.put(MDC_REQUEST_ID, requestId);
     try {
       return handleBatch(event, context);
     } finally {
+      flushMetrics();
       if (previous == null) {
         MDC.remove(MDC_REQUEST_ID);
       } else {
         MDC.put(MDC_REQUEST_ID, previous);
+      }
+    }
+  }
+
+  private void flushMetrics() {
+    if (emfMetrics != null) {
+      try {
+        emfMetrics.flush();
+      } catch (RuntimeException e) {
+        log.warn("Could not print the EMF metrics. error={}", e.toString());
       }
     }
   }
@@ -447,6 +464,7 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
     private String deadLetterQueueUrl;
     private Duration timeMargin = DEFAULT_TIME_MARGIN;
     private Clock clock = Clock.systemUTC();
+    private EmfMetrics emfMetrics;
 
     private Builder() {}
 
@@ -528,6 +546,19 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Prints these metrics as CloudWatch Embedded Metric Format records after each invocation. Pass the same instance
+     * as the processor's listener (or inside its composite), so that it sees the events. Default: none. {@code
+     * HOOKLINE_METRICS=emf} sets both when the function is built from the environment.
+     *
+     * @param emfMetrics the metrics to flush
+     * @return this builder
+     */
+    public Builder emfMetrics(EmfMetrics emfMetrics) {
+      this.emfMetrics = Objects.requireNonNull(emfMetrics, "emfMetrics");
       return this;
     }
 
