@@ -125,6 +125,27 @@ class WebhookApplicationIntegrationTest {
   }
 
   @Test
+  void prometheusShowsTheHooklineMeters() throws Exception {
+    HttpResponse<String> accepted =
+        post("/webhooks/demo", SignedRequest.standardWebhooks(SECRET).id("msg_spring_metrics").body("{\"type\":\"m\"}"));
+    assertThat(accepted.statusCode()).isEqualTo(202);
+    Await.until(DEADLINE, () -> listener.handled.containsKey("msg_spring_metrics"));
+
+    HttpResponse<String> scrape =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(scrape.statusCode()).isEqualTo(200);
+    assertThat(scrape.body())
+        .contains("hookline_received_total{outcome=\"accepted\",reason=\"none\",source=\"demo\"}")
+        .contains("hookline_handler_seconds_count{outcome=\"success\",source=\"demo\"}")
+        .contains("hookline_queue_lag_seconds_count{source=\"demo\"}")
+        .contains("hookline_messages_in_flight")
+        .doesNotContain("msg_spring_metrics");
+  }
+
+  @Test
   void badSignatureIsRejectedAndNeverEnqueued() throws Exception {
     HttpResponse<String> response =
         post("/webhooks/demo", SignedRequest.standardWebhooks(SECRET).id("msg_spring_bad").withWrongSecret());
