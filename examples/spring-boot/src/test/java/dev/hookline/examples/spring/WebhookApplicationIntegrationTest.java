@@ -22,6 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -36,6 +37,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * queue, and the consumer runner then hands it to the handler.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+// Tests turn metrics export off by default; /actuator/prometheus is part of what this example shows.
+@AutoConfigureObservability(tracing = false)
 // Close the context (and its long poll) after this class, while the shared ElasticMQ server is still up.
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class WebhookApplicationIntegrationTest {
