@@ -8,7 +8,7 @@ set -eu
 cd "$(dirname "$0")"
 jar=examples/quickstart/target/quickstart.jar
 # Rebuild when the jar is missing or any source or pom is newer than it.
-if [ ! -f "$jar" ] || [ -n "$(find pom.xml webhook-core webhook-sqs webhook-http webhook-testkit examples/pom.xml examples/quickstart \
+if [ ! -f "$jar" ] || [ -n "$(find pom.xml webhook-core webhook-sqs webhook-http webhook-micrometer webhook-testkit examples/pom.xml examples/quickstart \
     -newer "$jar" \( -name '*.java' -o -name 'pom.xml' -o -name '*.properties' \) -not -path '*/target/*' 2>/dev/null | head -n 1)" ]; then
   echo "Building the quick start (first run takes a minute)..." >&2
   mvn -B -q -pl examples/quickstart -am package -DskipTests

@@ -76,8 +76,33 @@ final class CompositePipelineListener implements PipelineListener {
   }
 
   @Override
+  public void onDeadLettered(String source, String deliveryId, String reason, String errorType) {
+    each("onDeadLettered", l -> l.onDeadLettered(source, deliveryId, reason, errorType));
+  }
+
+  @Override
   public void onLeaseLost(String messageId) {
     each("onLeaseLost", l -> l.onLeaseLost(messageId));
+  }
+
+  @Override
+  public void onEnqueued(String source, Duration enqueueTime, boolean stored) {
+    each("onEnqueued", l -> l.onEnqueued(source, enqueueTime, stored));
+  }
+
+  @Override
+  public void onMessageStarted(String source, int attempt, Duration queueLag) {
+    each("onMessageStarted", l -> l.onMessageStarted(source, attempt, queueLag));
+  }
+
+  @Override
+  public void onMessageFinished(String source) {
+    each("onMessageFinished", l -> l.onMessageFinished(source));
+  }
+
+  @Override
+  public void onHandlerFailed(Webhook webhook, int attempt, Duration handlerTime, Throwable error) {
+    each("onHandlerFailed", l -> l.onHandlerFailed(webhook, attempt, handlerTime, error));
   }
 
   @Override

@@ -95,11 +95,60 @@ public interface PipelineListener {
   default void onDeadLettered(String source, String deliveryId, String errorType) {}
 
   /**
+   * A message was sent to the dead-letter queue, with the reason code. The pipeline calls this one; by default it
+   * forwards to {@link #onDeadLettered(String, String, String)}, so a listener overrides either.
+   *
+   * @param source the source name, or {@code "unknown"} for an envelope that could not be decoded
+   * @param deliveryId the delivery id, or {@code "unknown"} when the envelope could not be decoded
+   * @param reason the reason code, for example {@code attempts_exhausted} (the {@code FailureReport.REASON_} values)
+   * @param errorType the failure's type, for example the exception's class name
+   */
+  default void onDeadLettered(String source, String deliveryId, String reason, String errorType) {
+    onDeadLettered(source, deliveryId, errorType);
+  }
+
+  /**
    * A message's visibility could not be extended in time, so another consumer may receive it while it runs.
    *
    * @param messageId the SQS message id
    */
   default void onLeaseLost(String messageId) {}
+
+  /**
+   * A store finished in the sink (an {@code SqsEnqueuer} send), successfully or not, including its retries.
+   *
+   * @param source the source name
+   * @param enqueueTime from {@code store} to the queue's answer (or the final failure)
+   * @param stored whether the webhook was stored
+   */
+  default void onEnqueued(String source, Duration enqueueTime, boolean stored) {}
+
+  /**
+   * A consumer took a message from the queue and starts to process it; {@link #onMessageFinished} follows on the same
+   * thread, whatever happens.
+   *
+   * @param source the source name, or {@code "unknown"} for a message that could not be decoded
+   * @param attempt the attempt number, from 1
+   * @param queueLag how long the message waited: now minus the queue's sent time ({@link Duration#ZERO} when unknown)
+   */
+  default void onMessageStarted(String source, int attempt, Duration queueLag) {}
+
+  /**
+   * A consumer finished processing a message (whatever the decision); pairs with {@link #onMessageStarted}.
+   *
+   * @param source the source name, or {@code "unknown"}
+   */
+  default void onMessageFinished(String source) {}
+
+  /**
+   * A handler threw; {@link #onRetryScheduled} or {@link #onDeadLettered} follows.
+   *
+   * @param webhook the webhook
+   * @param attempt the attempt number, from 1
+   * @param handlerTime how long the handler ran
+   * @param error what it threw
+   */
+  default void onHandlerFailed(Webhook webhook, int attempt, Duration handlerTime, Throwable error) {}
 
   /**
    * Returns a listener that calls each of the given listeners in order; one that throws does not stop the others.

@@ -9,6 +9,7 @@ import dev.hookline.idempotency.dynamodb.DynamoDbIdempotencyStore;
 import dev.hookline.sqs.SqsEnqueuer;
 import java.lang.reflect.InvocationTargetException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
@@ -21,6 +22,28 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 final class LambdaWiring {
 
   static final String TIME_MARGIN_MILLIS = "HOOKLINE_TIME_MARGIN_MILLIS";
+  static final String METRICS = "HOOKLINE_METRICS";
+  static final String METRICS_NAMESPACE = "HOOKLINE_METRICS_NAMESPACE";
+
+  /**
+   * The EMF metrics asked for by {@code HOOKLINE_METRICS=emf} (namespace from {@code HOOKLINE_METRICS_NAMESPACE},
+   * default {@code Hookline}); empty when unset or {@code none}.
+   */
+  static Optional<EmfMetrics> emfMetrics(LambdaEnvironment env) {
+    String mode = env.optional(METRICS).map(String::trim).orElse("none");
+    if (mode.equalsIgnoreCase("none") || mode.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!mode.equalsIgnoreCase("emf")) {
+      throw new IllegalStateException(METRICS + " must be emf or none, was '" + mode + "'");
+    }
+    String namespace = env.optional(METRICS_NAMESPACE).orElse(EmfMetrics.DEFAULT_NAMESPACE);
+    try {
+      return Optional.of(EmfMetrics.toStandardOutput(namespace));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(METRICS_NAMESPACE + ": " + e.getMessage(), e);
+    }
+  }
 
   private LambdaWiring() {}
 
@@ -37,6 +60,7 @@ final class LambdaWiring {
             // One request per invocation: waiting for a batch to fill would only add latency.
             .linger(Duration.ZERO)
             .build();
+    emfMetrics(env).map(EmfMetrics::perRequest).ifPresent(receiver::listener);
     return receiver.sink(enqueuer).build();
   }
 
@@ -82,11 +106,14 @@ final class LambdaWiring {
       throw new IllegalStateException(LambdaEnvironment.MAX_ATTEMPTS + ": " + e.getMessage(), e);
     }
     WebhookProcessor.Builder processor = WebhookProcessor.builder().handler(h).retryPolicy(policy);
+    Optional<EmfMetrics> metrics = emfMetrics(env);
+    metrics.ifPresent(processor::listener);
     env.verifiersIfConfigured().forEach(processor::verifier);
     env.optional(LambdaEnvironment.IDEMPOTENCY_TABLE)
         .ifPresent(table -> processor.idempotencyStore(idempotencyStore(table, dynamoDbClients)));
     SqsBatchFunction.Builder builder =
         SqsBatchFunction.builder().processor(processor.build()).deadLetterQueueUrl(dlqUrl);
+    metrics.ifPresent(builder::emfMetrics);
     env.optional(LambdaEnvironment.QUEUE_URL).ifPresent(builder::queueUrl);
     env.optionalMillis(TIME_MARGIN_MILLIS).ifPresent(builder::timeMargin);
     return builder.client(clients.get());

@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -123,6 +124,7 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
   private final String queueUrl;
   private final String deadLetterQueueUrl;
   private final Duration timeMargin;
+  private final EmfMetrics emfMetrics;
   /** Event source ARN → effects on that queue. */
   private final Map<String, MessageEffects> effectsByArn = new ConcurrentHashMap<>();
 
@@ -169,6 +171,7 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
     this.queueUrl = builder.queueUrl;
     this.deadLetterQueueUrl = builder.deadLetterQueueUrl;
     this.timeMargin = builder.timeMargin;
+    this.emfMetrics = builder.emfMetrics;
   }
 
   /**
@@ -191,6 +194,42 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
    */
   @Override
   public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+    String requestId = context == null ? null : context.getAwsRequestId();
+    if (requestId == null) {
+      try {
+        return handleBatch(event, context);
+      } finally {
+        flushMetrics();
+      }
+    }
+    String previous = MDC.get(MDC_REQUEST_ID);
+    MDC.put(MDC_REQUEST_ID, requestId);
+    try {
+      return handleBatch(event, context);
+    } finally {
+      flushMetrics();
+      if (previous == null) {
+        MDC.remove(MDC_REQUEST_ID);
+      } else {
+        MDC.put(MDC_REQUEST_ID, previous);
+      }
+    }
+  }
+
+  private void flushMetrics() {
+    if (emfMetrics != null) {
+      try {
+        emfMetrics.flush();
+      } catch (RuntimeException e) {
+        log.warn("Could not print the EMF metrics. error={}", e.toString());
+      }
+    }
+  }
+
+  /** MDC key set to the invocation's request id for the whole batch, as Powertools does. */
+  static final String MDC_REQUEST_ID = "AWSRequestId";
+
+  private SQSBatchResponse handleBatch(SQSEvent event, Context context) {
     List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();
     Set<String> failures = new LinkedHashSet<>();
     MessageSettler.GroupHoldBack holdBack = new MessageSettler.GroupHoldBack();
@@ -432,6 +471,7 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
     private String deadLetterQueueUrl;
     private Duration timeMargin = DEFAULT_TIME_MARGIN;
     private Clock clock = Clock.systemUTC();
+    private EmfMetrics emfMetrics;
 
     private Builder() {}
 
@@ -513,6 +553,19 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Prints these metrics as CloudWatch Embedded Metric Format records after each invocation. Pass the same instance
+     * as the processor's listener (or inside its composite), so that it sees the events. Default: none. {@code
+     * HOOKLINE_METRICS=emf} sets both when the function is built from the environment.
+     *
+     * @param emfMetrics the metrics to flush
+     * @return this builder
+     */
+    public Builder emfMetrics(EmfMetrics emfMetrics) {
+      this.emfMetrics = Objects.requireNonNull(emfMetrics, "emfMetrics");
       return this;
     }
 

@@ -425,6 +425,7 @@ public final class SqsConsumerRunner implements AutoCloseable {
             .messageSystemAttributeNames(
                 MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
                 MessageSystemAttributeName.APPROXIMATE_FIRST_RECEIVE_TIMESTAMP,
+                MessageSystemAttributeName.SENT_TIMESTAMP,
                 MessageSystemAttributeName.MESSAGE_GROUP_ID,
                 // X-Ray's trace header, the processing span's fallback parent when the envelope carries no context.
                 MessageSystemAttributeName.AWS_TRACE_HEADER)

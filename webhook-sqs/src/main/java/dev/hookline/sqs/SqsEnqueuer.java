@@ -287,11 +287,14 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
       span.failed(full);
       return CompletableFuture.failedFuture(full);
     }
-    Entry entry = new Entry(traced, message, size, clock.instant().plus(budget), budget);
+    Instant started = clock.instant();
+    Entry entry = new Entry(traced, message, size, started.plus(budget), budget);
     live.add(entry);
     entry.future.whenComplete(
         (ok, error) -> {
           pending.decrementAndGet();
+          Duration took = Duration.between(started, clock.instant());
+          listener.onEnqueued(webhook.source(), took.isNegative() ? Duration.ZERO : took, error == null);
           live.remove(entry);
           ScheduledFuture<?> timer = entry.timer;
           if (timer != null) {

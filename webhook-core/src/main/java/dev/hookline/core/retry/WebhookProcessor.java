@@ -150,6 +150,14 @@ public final class WebhookProcessor {
     }
   }
 
+  /**
+   * {@return the listener this processor reports to, already wrapped with {@link PipelineListener#safe}}; the
+   * consumers built on it report their own events (queue lag, messages in flight) to the same listener.
+   */
+  public PipelineListener listener() {
+    return listener;
+  }
+
   private Decision run(Webhook webhook, Attempt attempt) {
     // 1. Deferred verification.
     if (webhook.verification() == Verification.DEFERRED) {
@@ -225,6 +233,7 @@ public final class WebhookProcessor {
     Instant end = clock.instant();
     Duration handlerTime = end.isBefore(start) ? Duration.ZERO : Duration.between(start, end);
     if (!outcome.isSuccess()) {
+      listener.onHandlerFailed(webhook, attempt.number(), handlerTime, ((Outcome.Failure) outcome).error());
       log.debug(
           "Handler failed. deliveryId={} source={} attempt={}",
           webhook.deliveryId(),
@@ -311,7 +320,7 @@ public final class WebhookProcessor {
           attempt.number(),
           report.reason(),
           report.errorType());
-      listener.onDeadLettered(webhook.source(), webhook.deliveryId(), report.errorType());
+      listener.onDeadLettered(webhook.source(), webhook.deliveryId(), report.reason(), report.errorType());
     }
     return decision;
   }
@@ -390,7 +399,8 @@ public final class WebhookProcessor {
         FailureReport.REASON_POISON_MESSAGE,
         decision.report().errorType(),
         decision.report().errorMessage());
-    listener.onDeadLettered("unknown", "unknown", decision.report().errorType());
+    listener.onDeadLettered(
+        "unknown", "unknown", FailureReport.REASON_POISON_MESSAGE, decision.report().errorType());
     return decision;
   }
 

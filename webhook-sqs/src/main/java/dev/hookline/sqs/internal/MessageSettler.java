@@ -2,6 +2,7 @@ package dev.hookline.sqs.internal;
 
 import dev.hookline.core.Attempt;
 import dev.hookline.core.Tracing;
+import dev.hookline.core.PipelineListener;
 import dev.hookline.core.Webhook;
 import dev.hookline.core.envelope.EnvelopeCodec;
 import dev.hookline.core.envelope.EnvelopeException;
@@ -9,13 +10,17 @@ import dev.hookline.core.envelope.SqsLimits;
 import dev.hookline.core.retry.Decision;
 import dev.hookline.core.retry.WebhookProcessor;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
@@ -30,6 +35,10 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * {@link Port} does: the runner batches the calls, the Lambda function lets Lambda delete what its batch response
  * does not name.
  *
+ * <p>Log context: while a message is decoded and processed (the handler call included), the SLF4J MDC holds
+ * {@link #MDC_DELIVERY_ID}, {@link #MDC_SOURCE}, {@link #MDC_ATTEMPT} and {@link #MDC_MESSAGE_ID}; the thread's MDC is
+ * restored afterwards, also when something throws.
+ *
  * <p>FIFO queues: {@link GroupHoldBack} keeps per-group order within one receive.
  *
  * <p>Thread-safety: immutable and thread-safe; {@link GroupHoldBack} is not.
@@ -42,6 +51,21 @@ public final class MessageSettler {
   private final EnvelopeCodec codec;
   private final Clock clock;
   private final DeadLetters deadLetters;
+  private final PipelineListener listener;
+
+  /** MDC key: the delivery id, around the handler call. */
+  public static final String MDC_DELIVERY_ID = "hookline.delivery_id";
+
+  /** MDC key: the source name. */
+  public static final String MDC_SOURCE = "hookline.source";
+
+  /** MDC key: the attempt number, from 1. */
+  public static final String MDC_ATTEMPT = "hookline.attempt";
+
+  /** MDC key: the SQS message id (OpenTelemetry's {@code messaging.message.id}). */
+  public static final String MDC_MESSAGE_ID = "messaging.message.id";
+
+  private static final String UNKNOWN_SOURCE = "unknown";
 
   /**
    * Creates the settler.
@@ -56,6 +80,7 @@ public final class MessageSettler {
     this.codec = Objects.requireNonNull(codec, "codec");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
+    this.listener = processor.listener();
   }
 
   /** How a decision reaches SQS; one per consumer. */
@@ -136,10 +161,15 @@ public final class MessageSettler {
    *     for every other decision; never completes exceptionally
    */
   public CompletableFuture<Outcome> settle(Message message, Port port) {
-    Attempt attempt = SqsMessages.attempt(message, clock.instant());
+    Instant now = clock.instant();
+    Attempt attempt = SqsMessages.attempt(message, now);
     Optional<Webhook> webhook = Optional.empty();
     Decision decision;
+    String source = UNKNOWN_SOURCE;
+    Map<String, String> previous = MDC.getCopyOfContextMap();
     try {
+      MDC.put(MDC_MESSAGE_ID, String.valueOf(message.messageId()));
+      MDC.put(MDC_ATTEMPT, Integer.toString(attempt.number()));
       try {
         if (message.body() == null) {
           throw new EnvelopeException("message has no body", null);
@@ -148,10 +178,23 @@ public final class MessageSettler {
       } catch (RuntimeException e) {
         // Not an envelope nor the direct-integration form: poison, dead-lettered at once.
         log.debug("Undecodable message. messageId={} attempt={}", message.messageId(), attempt.number(), e);
-        decision = processor.poison(e, attempt);
+        listener.onMessageStarted(source, attempt.number(), queueLag(message, now));
+        try {
+          decision = processor.poison(e, attempt);
+        } finally {
+          listener.onMessageFinished(source);
+        }
         return apply(message, decision, webhook, attempt, port);
       }
-      decision = traced(message, webhook.get(), attempt, port);
+      source = webhook.get().source();
+      MDC.put(MDC_DELIVERY_ID, webhook.get().deliveryId());
+      MDC.put(MDC_SOURCE, source);
+      listener.onMessageStarted(source, attempt.number(), queueLag(message, now));
+      try {
+        decision = traced(message, webhook.get(), attempt, port);
+      } finally {
+        listener.onMessageFinished(source);
+      }
     } catch (RuntimeException e) {
       // The processor promises never to throw; if it does, leave the message to come back after its lease.
       log.error(
@@ -159,6 +202,8 @@ public final class MessageSettler {
           message.messageId(),
           e);
       return CompletableFuture.completedFuture(Outcome.KEPT);
+    } finally {
+      restore(previous);
     }
     return apply(message, decision, webhook, attempt, port);
   }
@@ -190,6 +235,32 @@ public final class MessageSettler {
     }
     span.end(decision);
     return decision;
+  }
+
+  /** Puts back the thread's MDC as it was before {@link #settle}: empty, on a pool thread. */
+  private static void restore(Map<String, String> previous) {
+    if (previous == null) {
+      MDC.remove(MDC_DELIVERY_ID);
+      MDC.remove(MDC_SOURCE);
+      MDC.remove(MDC_ATTEMPT);
+      MDC.remove(MDC_MESSAGE_ID);
+    } else {
+      MDC.setContextMap(previous);
+    }
+  }
+
+  /** Now minus SQS's {@code SentTimestamp}; zero when it is missing, malformed or in the future. */
+  static Duration queueLag(Message message, Instant now) {
+    String sent = message.attributes().get(MessageSystemAttributeName.SENT_TIMESTAMP);
+    if (sent == null) {
+      return Duration.ZERO;
+    }
+    try {
+      Duration lag = Duration.between(Instant.ofEpochMilli(Long.parseLong(sent.trim())), now);
+      return lag.isNegative() ? Duration.ZERO : lag;
+    } catch (NumberFormatException e) {
+      return Duration.ZERO;
+    }
   }
 
   private CompletableFuture<Outcome> apply(

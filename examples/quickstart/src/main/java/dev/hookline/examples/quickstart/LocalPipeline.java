@@ -121,7 +121,8 @@ final class LocalPipeline implements AutoCloseable {
     own(runner);
     runner.start();
 
-    SqsEnqueuer enqueuer = own(SqsEnqueuer.builder().client(asyncClient).queueUrl(queues.queueUrl()).build());
+    SqsEnqueuer enqueuer =
+        own(SqsEnqueuer.builder().client(asyncClient).queueUrl(queues.queueUrl()).listener(listener).build());
     WebhookReceiver.Builder receiverBuilder = WebhookReceiver.builder().sink(enqueuer).listener(listener);
     for (SourceSpec source : sources) {
       receiverBuilder.addSource(source.toSource());

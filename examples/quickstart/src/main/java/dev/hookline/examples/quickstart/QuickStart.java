@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -161,11 +162,15 @@ public final class QuickStart implements Callable<Integer> {
 
   private int runDemo(PrintWriter out, int httpPort, List<SourceSpec> specs) throws InterruptedException {
     Tally tally = new Tally();
+    Counters counters = new Counters();
     DemoSummary summary;
-    try (LocalPipeline pipeline = LocalPipeline.start(host, httpPort, specs, new ExampleHandler(), tally)) {
+    try (LocalPipeline pipeline =
+        LocalPipeline.start(
+            host, httpPort, specs, new ExampleHandler(), PipelineListener.composite(tally, counters.listener()))) {
       printBanner(out, pipeline, specs);
       summary = new Demo(pipeline, tally, SourceSpec.demo(), out).run();
     }
+    out.println(counters.line());
     // Last, after the pipeline's own shutdown lines: scripts can read the final line.
     out.println(summary.line());
     out.flush();
@@ -173,12 +178,20 @@ public final class QuickStart implements Callable<Integer> {
   }
 
   private int serve(PrintWriter out, int httpPort, List<SourceSpec> specs) throws InterruptedException {
-    PipelineListener listener = PipelineListener.composite(new ConsoleListener(), observer);
-    try (LocalPipeline pipeline = LocalPipeline.start(host, httpPort, specs, new ExampleHandler(), listener)) {
+    try (Counters counters = new Counters();
+        LocalPipeline pipeline =
+            LocalPipeline.start(
+                host,
+                httpPort,
+                specs,
+                new ExampleHandler(),
+                PipelineListener.composite(new ConsoleListener(), observer, counters.listener()))) {
       printBanner(out, pipeline, specs);
       printCurl(out, pipeline, specs.get(0));
-      out.println("Logs show each webhook as the consumer handles it. Press Ctrl+C to stop.");
+      out.println("Logs show each webhook as the consumer handles it; a counters line follows each second with news.");
+      out.println("Press Ctrl+C to stop.");
       out.flush();
+      counters.printEvery(out, Duration.ofSeconds(1));
       lifetime.runWhileServing(pipeline);
     }
     return 0;

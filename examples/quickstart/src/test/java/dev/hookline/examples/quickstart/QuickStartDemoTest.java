@@ -55,5 +55,10 @@ class QuickStartDemoTest {
     // Flaky: 2 retries each; always failing: 3 retries each (4 attempts); the permanent failure is never retried.
     assertThat(retried).isEqualTo(3 * 2 + 2 * 3);
     assertThat(output).doesNotContain(" NO");
+    // Just above it, the counters line from the hookline.* meters.
+    assertThat(lines[lines.length - 2])
+        .startsWith("counters: received=24 accepted=19 rejected=5 ")
+        .contains(" dead_letters=3 ")
+        .endsWith(" in_flight=0");
   }
 }

@@ -74,6 +74,9 @@ class QuickStartServeTest {
         .contains("demo secret whsec_")
         .contains("Press Ctrl+C to stop.")
         .doesNotContain("Exception");
+    // Once a second, when something changed: the counters line.
+    dev.hookline.testkit.Await.until(
+        WAIT, () -> out.toString().contains("counters: received=3 accepted=2 rejected=1 handled=1 "));
 
     stop.countDown();
 

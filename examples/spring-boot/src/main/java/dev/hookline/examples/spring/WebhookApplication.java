@@ -1,6 +1,8 @@
 package dev.hookline.examples.spring;
 
 import dev.hookline.core.WebhookHandler;
+import dev.hookline.micrometer.MicrometerPipelineListener;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
@@ -24,6 +26,18 @@ public class WebhookApplication {
   @Bean
   public WebhookHandler webhookHandler() {
     return new LoggingWebhookHandler();
+  }
+
+  /**
+   * The {@code hookline.*} meters in Spring Boot's registry: the starter gives every {@code PipelineListener} bean the
+   * receiver's, the enqueuer's and the consumer's events, and {@code /actuator/prometheus} shows them.
+   *
+   * @param registry Spring Boot's meter registry
+   * @return the listener
+   */
+  @Bean
+  public MicrometerPipelineListener hooklineMetrics(MeterRegistry registry) {
+    return MicrometerPipelineListener.builder(registry).build();
   }
 
   /**

@@ -22,6 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -36,6 +37,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * queue, and the consumer runner then hands it to the handler.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+// Tests turn metrics export off by default; /actuator/prometheus is part of what this example shows.
+@AutoConfigureObservability(tracing = false)
 // Close the context (and its long poll) after this class, while the shared ElasticMQ server is still up.
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class WebhookApplicationIntegrationTest {
@@ -122,6 +125,27 @@ class WebhookApplicationIntegrationTest {
     assertThat(response.body()).isEqualTo("{\"status\":\"accepted\",\"deliveryId\":\"msg_spring_1\"}");
     Await.until(DEADLINE, () -> listener.handled.containsKey("msg_spring_1"));
     assertThat(listener.handled.get("msg_spring_1")).isEqualTo(signed.body());
+  }
+
+  @Test
+  void prometheusShowsTheHooklineMeters() throws Exception {
+    HttpResponse<String> accepted =
+        post("/webhooks/demo", SignedRequest.standardWebhooks(SECRET).id("msg_spring_metrics").body("{\"type\":\"m\"}"));
+    assertThat(accepted.statusCode()).isEqualTo(202);
+    Await.until(DEADLINE, () -> listener.handled.containsKey("msg_spring_metrics"));
+
+    HttpResponse<String> scrape =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(scrape.statusCode()).isEqualTo(200);
+    assertThat(scrape.body())
+        .contains("hookline_received_total{outcome=\"accepted\",reason=\"none\",source=\"demo\"}")
+        .contains("hookline_handler_seconds_count{outcome=\"success\",source=\"demo\"}")
+        .contains("hookline_queue_lag_seconds_count{source=\"demo\"}")
+        .contains("hookline_messages_in_flight")
+        .doesNotContain("msg_spring_metrics");
   }
 
   @Test
