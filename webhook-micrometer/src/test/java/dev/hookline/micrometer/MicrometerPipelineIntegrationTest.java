@@ -116,14 +116,16 @@ class MicrometerPipelineIntegrationTest {
         .isEqualTo(401);
 
     Await.until(
-        Duration.ofSeconds(30),
+        Duration.ofSeconds(60),
+        "two handled, one dead letter, nothing in flight",
         () ->
             count(registry, "hookline.dead.letters") == 1
                 && registry.find("hookline.handler").tag("outcome", "success").timers().stream()
                         .mapToLong(t -> t.count())
                         .sum()
                     == 2
-                && registry.get("hookline.messages.in.flight").gauge().value() == 0);
+                && registry.get("hookline.messages.in.flight").gauge().value() == 0,
+        () -> describe(registry) + " handler saw " + seen);
 
     assertThat(
             registry.get("hookline.received").tags("source", "github", "outcome", "accepted", "reason", "none").counter().count())
@@ -175,6 +177,16 @@ class MicrometerPipelineIntegrationTest {
           .containsEntry("hookline.source", "github");
       assertThat(Set.of("ok-1", "retry-1", "dead-1")).contains(mdc.get("hookline.delivery_id"));
     }
+  }
+
+  private static String describe(SimpleMeterRegistry registry) {
+    StringBuilder b = new StringBuilder();
+    for (Meter meter : registry.getMeters()) {
+      b.append(meter.getId().getName()).append(meter.getId().getTags()).append('=');
+      meter.measure().forEach(m -> b.append(m.getStatistic()).append(':').append(m.getValue()).append(' '));
+      b.append('\n');
+    }
+    return b.toString();
   }
 
   private static long count(SimpleMeterRegistry registry, String name) {
