@@ -483,7 +483,7 @@ public final class WebhookHttpServer implements AutoCloseable {
       }
 
       if (!"POST".equals(method) && !"GET".equals(method)) {
-        // Methods are case-sensitive (RFC 9110 §9.1), and InboundRequest upper-cases them: "post" stops here.
+        // Methods are case-sensitive (RFC 9110 §9.1): "post" stops here, before the body is read.
         respond(response, callback, METHOD_NOT_ALLOWED, true);
         return;
       }

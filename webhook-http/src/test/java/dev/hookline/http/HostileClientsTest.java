@@ -132,7 +132,12 @@ class HostileClientsTest {
 
   @Test
   void slowlorisHeadersAndBodiesAreCutOffWhileValidPostsAreServed() throws Exception {
-    WebhookHttpServer server = start(b -> b.maxConnections(2 * SLOW_CONNECTIONS_PER_KIND + 100));
+    // Each slow body holds a request slot until its body timeout: room for all of them, or valid POSTs get 503.
+    WebhookHttpServer server =
+        start(
+            b ->
+                b.maxConnections(2 * SLOW_CONNECTIONS_PER_KIND + 100)
+                    .maxRequestsInProgress(2 * SLOW_CONNECTIONS_PER_KIND + 100));
     Slowloris attack = Slowloris.open("127.0.0.1", server.port(), SLOW_CONNECTIONS_PER_KIND, signedHead("slow", BODY, ""));
     toClose.add(attack);
     List<Long> sorted;

@@ -39,6 +39,8 @@ public final class SlowlorisServerMain {
             .headerReadTimeout(Duration.ofSeconds(1))
             .bodyReadTimeout(Duration.ofSeconds(1))
             .maxConnections(1_000)
+            // Each slow body holds a request slot until its body timeout: room for all of them.
+            .maxRequestsInProgress(1_000)
             .build()
             .start();
     System.out.println(PORT_LINE + server.port());

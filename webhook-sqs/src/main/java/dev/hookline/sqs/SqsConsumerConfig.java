@@ -23,7 +23,7 @@ import java.util.Objects;
 public final class SqsConsumerConfig {
 
   /** The longest long-poll wait SQS allows (SQS API reference, {@code ReceiveMessage} {@code WaitTimeSeconds}). */
-  public static final Duration MAX_WAIT_TIME = Duration.ofSeconds(20);
+  public static final Duration MAX_WAIT_TIME = SqsLimits.MAX_WAIT_TIME;
 
   /** The longest a message may be kept invisible from its receipt (SQS's 12-hour visibility limit). */
   public static final Duration MAX_PROCESSING_TIME_LIMIT = Duration.ofSeconds(SqsLimits.MAX_VISIBILITY_SECONDS);

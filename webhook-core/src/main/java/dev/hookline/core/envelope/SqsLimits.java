@@ -25,9 +25,6 @@ public final class SqsLimits {
   /** The most message attributes on one message. */
   public static final int MAX_MESSAGE_ATTRIBUTES = 10;
 
-  /** The longest message attribute name, in characters. */
-  public static final int MAX_ATTRIBUTE_NAME_CHARS = 256;
-
   /** The longest visibility timeout, in seconds: 12 hours. */
   public static final int MAX_VISIBILITY_SECONDS = 43_200;
 
@@ -37,11 +34,11 @@ public final class SqsLimits {
   /** The longest long-poll wait of one receive, in seconds. */
   public static final int MAX_WAIT_TIME_SECONDS = 20;
 
+  /** The longest long-poll wait of one receive (also a queue's {@code ReceiveMessageWaitTimeSeconds}). */
+  public static final Duration MAX_WAIT_TIME = Duration.ofSeconds(MAX_WAIT_TIME_SECONDS);
+
   /** The longest FIFO message group id or deduplication id, in characters. */
   public static final int MAX_GROUP_OR_DEDUPLICATION_ID_CHARS = 128;
-
-  /** The longest batch entry id, in characters (letters, digits, hyphens and underscores). */
-  public static final int MAX_BATCH_ENTRY_ID_CHARS = 80;
 
   /** The data type of every attribute Hookline writes. */
   private static final String STRING = "String";

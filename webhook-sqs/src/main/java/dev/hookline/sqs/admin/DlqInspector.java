@@ -1,5 +1,6 @@
 package dev.hookline.sqs.admin;
 
+import dev.hookline.core.envelope.SqsLimits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -235,7 +236,7 @@ public final class DlqInspector {
         throw new IllegalArgumentException("pageSize must be 1..10, was " + pageSize);
       }
       DlqMessages.requireVisibility(peekVisibility, "peekVisibility");
-      if (receiveWait.isNegative() || receiveWait.compareTo(Duration.ofSeconds(20)) > 0) {
+      if (receiveWait.isNegative() || receiveWait.compareTo(SqsLimits.MAX_WAIT_TIME) > 0) {
         throw new IllegalArgumentException("receiveWait must be 0..20s, was " + receiveWait);
       }
       if (maxMessages < 1) {

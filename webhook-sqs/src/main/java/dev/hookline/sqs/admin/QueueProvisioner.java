@@ -476,7 +476,7 @@ public final class QueueProvisioner {
       checkRange("visibilityTimeout", visibilityTimeout, Duration.ZERO, SqsLimits.MAX_VISIBILITY);
       checkRange("retention", retention, Duration.ofSeconds(60), Duration.ofDays(14));
       checkRange("dlqRetention", dlqRetention, Duration.ofSeconds(60), Duration.ofDays(14));
-      checkRange("receiveWaitTime", receiveWaitTime, Duration.ZERO, Duration.ofSeconds(20));
+      checkRange("receiveWaitTime", receiveWaitTime, Duration.ZERO, SqsLimits.MAX_WAIT_TIME);
       if (maxReceiveCount < 1 || maxReceiveCount > 1000) {
         throw new IllegalArgumentException("maxReceiveCount must be in 1..1000, was " + maxReceiveCount);
       }
