@@ -276,13 +276,17 @@ final class Demo {
     int deadLettered = 0;
     int lost = 0;
     int extra = 0;
+    int redelivered = 0;
     for (Map.Entry<String, Integer> e : acceptedById.entrySet()) {
-      int p = tally.processed(e.getKey());
-      int d = dlq.getOrDefault(e.getKey(), List.of()).size();
-      processed += p;
-      deadLettered += d;
-      lost += Math.max(0, e.getValue() - p - d);
-      extra += Math.max(0, p + d - e.getValue());
+      String id = e.getKey();
+      DemoSummary.PerId counted =
+          DemoSummary.PerId.of(
+              e.getValue(), tally.handled(id), tally.duplicates(id), dlq.getOrDefault(id, List.of()).size());
+      processed += counted.processed();
+      deadLettered += counted.deadLettered();
+      lost += counted.lost();
+      extra += counted.extra();
+      redelivered += counted.redelivered();
     }
     DemoSummary summary =
         new DemoSummary(sent, accepted, rejected, processed, tally.totalRetries(), deadLettered, lost, extra);
@@ -304,6 +308,12 @@ final class Demo {
         deadLettered,
         lost,
         accepted == processed + deadLettered + lost && extra == 0 ? "yes" : "NO (" + extra + " settled twice)");
+    if (redelivered > 0) {
+      out.printf(
+          "SQS delivered %d accepted webhook(s) a second time (at-least-once delivery); the idempotency store skipped"
+              + " the copies.%n",
+          redelivered);
+    }
     out.flush();
     return summary;
   }

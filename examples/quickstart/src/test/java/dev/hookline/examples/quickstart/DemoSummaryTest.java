@@ -53,6 +53,32 @@ class DemoSummaryTest {
   }
 
   @Test
+  void aCopySqsDeliveredAgainAndSkippedIsNeitherExtraNorProcessedTwice() {
+    // One request accepted; a send retried after a timeout put a second copy on the queue; the store skipped it.
+    DemoSummary.PerId counted = DemoSummary.PerId.of(1, 1, 1, 0);
+
+    assertThat(counted).isEqualTo(new DemoSummary.PerId(1, 0, 0, 0, 1));
+  }
+
+  @Test
+  void duplicateRequestsSkippedByTheStoreAreProcessed() {
+    // The original and three duplicate requests of one id: handled once, skipped three times.
+    assertThat(DemoSummary.PerId.of(4, 1, 3, 0)).isEqualTo(new DemoSummary.PerId(4, 0, 0, 0, 0));
+  }
+
+  @Test
+  void aHandlerRunTwiceIsExtra() {
+    assertThat(DemoSummary.PerId.of(1, 2, 0, 0)).isEqualTo(new DemoSummary.PerId(1, 0, 0, 1, 0));
+  }
+
+  @Test
+  void aProcessedWebhookAlsoInTheDlqIsExtraAndADeadLetterAloneIsNot() {
+    assertThat(DemoSummary.PerId.of(1, 1, 0, 1)).isEqualTo(new DemoSummary.PerId(1, 0, 0, 1, 0));
+    assertThat(DemoSummary.PerId.of(1, 0, 0, 1)).isEqualTo(new DemoSummary.PerId(0, 1, 0, 0, 0));
+    assertThat(DemoSummary.PerId.of(2, 0, 0, 1)).isEqualTo(new DemoSummary.PerId(0, 1, 1, 0, 0));
+  }
+
+  @Test
   void summaryLineHasTheDocumentedFormat() {
     assertThat(GOOD.line())
         .isEqualTo("summary: sent=24 accepted=19 rejected=5 processed=16 retried=12 dead_lettered=3 lost=0");
