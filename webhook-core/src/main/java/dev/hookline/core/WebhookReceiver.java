@@ -2,6 +2,7 @@ package dev.hookline.core;
 
 import dev.hookline.core.internal.DeliveryIds;
 import dev.hookline.core.internal.Failures;
+import dev.hookline.core.internal.LogContext;
 import dev.hookline.core.signature.SignatureVerificationException;
 import dev.hookline.core.signature.SignatureVerifier;
 import java.time.Clock;
@@ -62,6 +63,10 @@ import org.slf4j.LoggerFactory;
  * {@value #SINK_TIMEOUT_MARGIN_MILLIS} ms has passed: that timeout uses {@link CompletableFuture#orTimeout}, whose
  * timer is the JDK's own shared daemon thread, so the receiver owns no threads and needs no {@code close()}. When the
  * timeout fires, the result mapping and the listener's {@code onRejected} run on that JDK thread; they are short.
+ *
+ * <p>Log context: while a request is received (the checks and the sink's {@code store} call) and again while the
+ * sink's answer is mapped, the SLF4J MDC holds {@code hookline.source} (the configured name, or {@code unknown}) and,
+ * once assigned, {@code hookline.delivery_id}; the thread's previous values are restored afterwards.
  *
  * <p>Thread-safety: immutable and safe to share between any number of transport threads.
  *
@@ -225,21 +230,28 @@ public final class WebhookReceiver {
 
   /** The receive span around the pipeline; its context travels on the webhook. */
   private CompletionStage<ReceiveResult> traced(String requestedSource, InboundRequest request, Duration budget) {
-    Tracing.ReceiveSpan span = tracing.receive(knownOrUnknown(requestedSource), request);
-    if (span == Tracing.ReceiveSpan.NONE) {
-      return pipeline(requestedSource, request, budget, Map.of());
+    // The log context of the synchronous part: the checks, the sink's store call, an early answer.
+    try (LogContext logContext = LogContext.open().put(LogContext.SOURCE, knownOrUnknown(requestedSource))) {
+      Tracing.ReceiveSpan span = tracing.receive(knownOrUnknown(requestedSource), request);
+      if (span == Tracing.ReceiveSpan.NONE) {
+        return pipeline(requestedSource, request, budget, Map.of(), logContext);
+      }
+      return pipeline(requestedSource, request, budget, span.context(), logContext)
+          .thenApply(
+              result -> {
+                span.end(result);
+                return result;
+              });
     }
-    return pipeline(requestedSource, request, budget, span.context())
-        .thenApply(
-            result -> {
-              span.end(result);
-              return result;
-            });
   }
 
   // The pipeline: one method, top to bottom. Every early return is a rejection with its status, or a handshake's answer.
   private CompletionStage<ReceiveResult> pipeline(
-      String requestedSource, InboundRequest request, Duration callerBudget, Map<String, String> traceContext) {
+      String requestedSource,
+      InboundRequest request,
+      Duration callerBudget,
+      Map<String, String> traceContext,
+      LogContext logContext) {
     // The name comes from the URL: an unconfigured one is reported as "unknown" so that listeners (metric tags) and
     // logs never carry arbitrary client-chosen strings.
     String sourceName = knownOrUnknown(requestedSource);
@@ -291,6 +303,7 @@ public final class WebhookReceiver {
     }
 
     String deliveryId = deliveryId(source, headers, body);
+    logContext.put(LogContext.DELIVERY_ID, deliveryId);
 
     Webhook webhook =
         Webhook.builder()
@@ -466,7 +479,15 @@ public final class WebhookReceiver {
         .handle((ignored, error) -> outcome(webhook, error, Duration.ofNanos(System.nanoTime() - started)));
   }
 
+  /** The sink's answer, on whichever thread completed it: the log context is set again there. */
   private ReceiveResult outcome(Webhook webhook, Throwable error, Duration latency) {
+    try (LogContext logContext = LogContext.open()) {
+      logContext.put(LogContext.SOURCE, webhook.source()).put(LogContext.DELIVERY_ID, webhook.deliveryId());
+      return outcomeInContext(webhook, error, latency);
+    }
+  }
+
+  private ReceiveResult outcomeInContext(Webhook webhook, Throwable error, Duration latency) {
     String source = webhook.source();
     String deliveryId = webhook.deliveryId();
     if (error == null) {

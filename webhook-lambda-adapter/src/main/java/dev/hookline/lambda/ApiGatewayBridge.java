@@ -6,6 +6,7 @@ import dev.hookline.core.ReceiveResult;
 import dev.hookline.core.RejectReason;
 import dev.hookline.core.WebhookHeaders;
 import dev.hookline.core.WebhookReceiver;
+import dev.hookline.core.internal.LogContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -66,10 +67,29 @@ final class ApiGatewayBridge {
    * @param body the body as API Gateway passes it, or null
    * @param base64 whether {@code body} is base64
    * @param sourceIp the client's address, or null
-   * @param context the invocation context, for the remaining time
+   * @param context the invocation context, for the remaining time and the request id (MDC {@code AWSRequestId})
    * @return the status, headers and body to answer
    */
   Reply receive(
+      String method,
+      String path,
+      String pathSource,
+      String query,
+      WebhookHeaders headers,
+      String body,
+      boolean base64,
+      String sourceIp,
+      Context context) {
+    String requestId = context == null ? null : context.getAwsRequestId();
+    try (LogContext logContext = LogContext.open()) {
+      if (requestId != null) {
+        logContext.put(LogContext.AWS_REQUEST_ID, requestId);
+      }
+      return receiveInContext(method, path, pathSource, query, headers, body, base64, sourceIp, context);
+    }
+  }
+
+  private Reply receiveInContext(
       String method,
       String path,
       String pathSource,

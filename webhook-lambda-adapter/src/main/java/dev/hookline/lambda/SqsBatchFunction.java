@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.hookline.core.WebhookHandler;
 import dev.hookline.core.envelope.EnvelopeCodec;
 import dev.hookline.core.internal.Failures;
+import dev.hookline.core.internal.LogContext;
 import dev.hookline.core.retry.Decision;
 import dev.hookline.core.retry.WebhookProcessor;
 import dev.hookline.sqs.internal.BatchOutcome;
@@ -31,7 +32,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -195,24 +195,13 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
   @Override
   public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
     String requestId = context == null ? null : context.getAwsRequestId();
-    if (requestId == null) {
-      try {
-        return handleBatch(event, context);
-      } finally {
-        flushMetrics();
+    try (LogContext logContext = LogContext.open()) {
+      if (requestId != null) {
+        logContext.put(MDC_REQUEST_ID, requestId);
       }
-    }
-    String previous = MDC.get(MDC_REQUEST_ID);
-    MDC.put(MDC_REQUEST_ID, requestId);
-    try {
       return handleBatch(event, context);
     } finally {
       flushMetrics();
-      if (previous == null) {
-        MDC.remove(MDC_REQUEST_ID);
-      } else {
-        MDC.put(MDC_REQUEST_ID, previous);
-      }
     }
   }
 
@@ -227,7 +216,7 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
   }
 
   /** MDC key set to the invocation's request id for the whole batch, as Powertools does. */
-  static final String MDC_REQUEST_ID = "AWSRequestId";
+  static final String MDC_REQUEST_ID = LogContext.AWS_REQUEST_ID;
 
   private SQSBatchResponse handleBatch(SQSEvent event, Context context) {
     List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of() : event.getRecords();

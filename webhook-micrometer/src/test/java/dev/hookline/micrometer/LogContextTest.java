@@ -3,6 +3,17 @@ package dev.hookline.micrometer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hookline.core.PipelineListener;
+import dev.hookline.core.InboundRequest;
+import dev.hookline.core.ReceiveResult;
+import dev.hookline.core.RejectReason;
+import dev.hookline.core.WebhookReceiver;
+import dev.hookline.core.WebhookSink;
+import dev.hookline.core.WebhookSource;
+import dev.hookline.core.WebhookHeaders;
+import dev.hookline.core.signature.GitHubVerifier;
+import dev.hookline.testkit.SignedRequest;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import dev.hookline.core.Webhook;
 import dev.hookline.core.WebhookHandler;
 import dev.hookline.core.envelope.EncodedEnvelope;
@@ -19,6 +30,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
@@ -31,8 +43,9 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
- * The log context around the handler: set while it runs, restored after, also when it throws. It lives here, not in
- * webhook-sqs, because this module's tests log through Logback, whose MDC works (slf4j-simple's is a no-op).
+ * The log context around the handler (set while it runs, restored after, also when it throws) and around the receive
+ * (the sink's store call, and the sink's answer on the thread that completed it). It lives here, not in webhook-sqs or
+ * webhook-core, because this module's tests log through Logback, whose MDC works (slf4j-simple's is a no-op).
  */
 class LogContextTest {
 
@@ -158,5 +171,89 @@ class LogContextTest {
     assertThat(MDC.getCopyOfContextMap()).isEqualTo(Map.of("AWSRequestId", "req-1"));
     assertThat(lag.get()).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
     assertThat(finished.get()).isEqualTo(1);
+  }
+
+  private static final String GITHUB_SECRET = "log-context-secret";
+
+  private static WebhookReceiver receiver(WebhookSink sink, PipelineListener listener) {
+    return WebhookReceiver.builder()
+        .addSource(
+            WebhookSource.builder()
+                .name("github")
+                .verifier(GitHubVerifier.builder().addSecret(GITHUB_SECRET).build())
+                .build())
+        .sink(sink)
+        .listener(listener)
+        .build();
+  }
+
+  @Test
+  void theReceiveHasTheSourceAndDeliveryIdAtTheSinkAndWhereTheSinksAnswerArrives() throws Exception {
+    AtomicReference<Map<String, String>> atStore = new AtomicReference<>();
+    AtomicReference<Map<String, String>> atAnswer = new AtomicReference<>();
+    ExecutorService sinkThread = Executors.newSingleThreadExecutor();
+    try {
+      // The sink answers on its own thread, as the enqueuer does on the SDK's.
+      WebhookSink sink =
+          (webhook, budget) -> {
+            atStore.set(MDC.getCopyOfContextMap());
+            return CompletableFuture.runAsync(() -> {}, sinkThread);
+          };
+      PipelineListener listener =
+          new PipelineListener() {
+            @Override
+            public void onAccepted(Webhook webhook, Duration sinkLatency) {
+              atAnswer.set(MDC.getCopyOfContextMap());
+            }
+          };
+      InboundRequest request =
+          SignedRequest.github(GITHUB_SECRET)
+              .id("delivery-7")
+              .body("{\"zen\":\"ok\"}".getBytes(StandardCharsets.UTF_8))
+              .build();
+
+      ReceiveResult result = receiver(sink, listener).receiveBlocking("github", request);
+
+      assertThat(result.status()).isEqualTo(202);
+      assertThat(atStore.get())
+          .containsEntry("hookline.source", "github")
+          .containsEntry("hookline.delivery_id", "delivery-7");
+      assertThat(atAnswer.get())
+          .containsEntry("hookline.source", "github")
+          .containsEntry("hookline.delivery_id", "delivery-7");
+      Map<String, String> after = MDC.getCopyOfContextMap();
+      assertThat(after == null || after.isEmpty()).as("MDC after: %s", after).isTrue();
+      Map<String, String> sinkAfter = CompletableFuture.supplyAsync(MDC::getCopyOfContextMap, sinkThread).get();
+      assertThat(sinkAfter == null || sinkAfter.isEmpty()).as("sink thread MDC: %s", sinkAfter).isTrue();
+    } finally {
+      sinkThread.shutdownNow();
+    }
+  }
+
+  @Test
+  void aRejectionIsLoggedWithTheSourceAndTheCallersContextIsKept() {
+    MDC.put("request", "r-1");
+    AtomicReference<Map<String, String>> atReject = new AtomicReference<>();
+    PipelineListener listener =
+        new PipelineListener() {
+          @Override
+          public void onRejected(String source, RejectReason reason) {
+            atReject.set(MDC.getCopyOfContextMap());
+          }
+        };
+    InboundRequest unsigned =
+        InboundRequest.builder()
+            .method("POST")
+            .path("/webhooks/nope")
+            .headers(WebhookHeaders.of(Map.of("Content-Type", List.of("application/json"))))
+            .body("{}".getBytes(StandardCharsets.UTF_8))
+            .build();
+
+    ReceiveResult result =
+        receiver((w, b) -> CompletableFuture.completedFuture(null), listener).receiveBlocking("nope", unsigned);
+
+    assertThat(result.status()).isEqualTo(404);
+    assertThat(atReject.get()).containsEntry("hookline.source", "unknown").containsEntry("request", "r-1");
+    assertThat(MDC.getCopyOfContextMap()).isEqualTo(Map.of("request", "r-1"));
   }
 }

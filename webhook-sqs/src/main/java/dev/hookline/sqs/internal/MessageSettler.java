@@ -7,20 +7,19 @@ import dev.hookline.core.Webhook;
 import dev.hookline.core.envelope.EnvelopeCodec;
 import dev.hookline.core.envelope.EnvelopeException;
 import dev.hookline.core.envelope.SqsLimits;
+import dev.hookline.core.internal.LogContext;
 import dev.hookline.core.retry.Decision;
 import dev.hookline.core.retry.WebhookProcessor;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
@@ -54,16 +53,16 @@ public final class MessageSettler {
   private final PipelineListener listener;
 
   /** MDC key: the delivery id, around the handler call. */
-  public static final String MDC_DELIVERY_ID = "hookline.delivery_id";
+  public static final String MDC_DELIVERY_ID = LogContext.DELIVERY_ID;
 
   /** MDC key: the source name. */
-  public static final String MDC_SOURCE = "hookline.source";
+  public static final String MDC_SOURCE = LogContext.SOURCE;
 
   /** MDC key: the attempt number, from 1. */
-  public static final String MDC_ATTEMPT = "hookline.attempt";
+  public static final String MDC_ATTEMPT = LogContext.ATTEMPT;
 
   /** MDC key: the SQS message id (OpenTelemetry's {@code messaging.message.id}). */
-  public static final String MDC_MESSAGE_ID = "messaging.message.id";
+  public static final String MDC_MESSAGE_ID = LogContext.MESSAGE_ID;
 
   private static final String UNKNOWN_SOURCE = "unknown";
 
@@ -166,10 +165,10 @@ public final class MessageSettler {
     Optional<Webhook> webhook = Optional.empty();
     Decision decision;
     String source = UNKNOWN_SOURCE;
-    Map<String, String> previous = MDC.getCopyOfContextMap();
+    LogContext logContext = LogContext.open();
     try {
-      MDC.put(MDC_MESSAGE_ID, String.valueOf(message.messageId()));
-      MDC.put(MDC_ATTEMPT, Integer.toString(attempt.number()));
+      logContext.put(MDC_MESSAGE_ID, String.valueOf(message.messageId()));
+      logContext.put(MDC_ATTEMPT, Integer.toString(attempt.number()));
       try {
         if (message.body() == null) {
           throw new EnvelopeException("message has no body", null);
@@ -187,8 +186,8 @@ public final class MessageSettler {
         return apply(message, decision, webhook, attempt, port);
       }
       source = webhook.get().source();
-      MDC.put(MDC_DELIVERY_ID, webhook.get().deliveryId());
-      MDC.put(MDC_SOURCE, source);
+      logContext.put(MDC_DELIVERY_ID, webhook.get().deliveryId());
+      logContext.put(MDC_SOURCE, source);
       listener.onMessageStarted(source, attempt.number(), queueLag(message, now));
       try {
         decision = traced(message, webhook.get(), attempt, port);
@@ -203,7 +202,7 @@ public final class MessageSettler {
           e);
       return CompletableFuture.completedFuture(Outcome.KEPT);
     } finally {
-      restore(previous);
+      logContext.close();
     }
     return apply(message, decision, webhook, attempt, port);
   }
@@ -235,18 +234,6 @@ public final class MessageSettler {
     }
     span.end(decision);
     return decision;
-  }
-
-  /** Puts back the thread's MDC as it was before {@link #settle}: empty, on a pool thread. */
-  private static void restore(Map<String, String> previous) {
-    if (previous == null) {
-      MDC.remove(MDC_DELIVERY_ID);
-      MDC.remove(MDC_SOURCE);
-      MDC.remove(MDC_ATTEMPT);
-      MDC.remove(MDC_MESSAGE_ID);
-    } else {
-      MDC.setContextMap(previous);
-    }
   }
 
   /** Now minus SQS's {@code SentTimestamp}; zero when it is missing, malformed or in the future. */
