@@ -108,14 +108,15 @@ public final class ObservabilityHarness {
   /**
    * Runs the harness and prints the table.
    *
-   * @param args {@code --messages N} (default 10000), {@code --rounds R} (default 2; each round runs every variant
-   *     twice, ABCD then DCBA), {@code --warmup W} (default 2000 messages per variant, not recorded)
+   * @param args {@code --messages N} (default 10000), {@code --rounds R} (default 3; each round runs every variant
+   *     twice, ABCD then DCBA), {@code --warmup W} (default N: one sample per variant, not recorded, so the JIT has
+   *     compiled every variant's paths before the first recorded one)
    * @throws Exception when a scenario fails
    */
   public static void main(String[] args) throws Exception {
     int messages = 10_000;
-    int rounds = 2;
-    int warmup = 2_000;
+    int rounds = 3;
+    int warmup = -1;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--messages" -> messages = positive(args, ++i);
@@ -125,7 +126,7 @@ public final class ObservabilityHarness {
             "unknown option " + args[i] + "; known: --messages N, --rounds R, --warmup W");
       }
     }
-    new ObservabilityHarness(messages, rounds, warmup).run();
+    new ObservabilityHarness(messages, rounds, warmup < 0 ? messages : warmup).run();
   }
 
   private static int positive(String[] args, int i) {

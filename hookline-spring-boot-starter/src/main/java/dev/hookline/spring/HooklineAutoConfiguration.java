@@ -1,6 +1,7 @@
 package dev.hookline.spring;
 
 import dev.hookline.core.PipelineListener;
+import dev.hookline.core.Tracing;
 import dev.hookline.core.WebhookHandler;
 import dev.hookline.core.WebhookReceiver;
 import dev.hookline.core.WebhookSource;
@@ -8,6 +9,8 @@ import dev.hookline.core.idempotency.IdempotencyStore;
 import dev.hookline.core.retry.RetryPolicy;
 import dev.hookline.core.retry.WebhookProcessor;
 import dev.hookline.core.signature.Providers;
+import dev.hookline.opentelemetry.OpenTelemetryTracing;
+import io.opentelemetry.api.OpenTelemetry;
 import dev.hookline.sqs.SqsConsumerConfig;
 import dev.hookline.sqs.SqsConsumerRunner;
 import dev.hookline.sqs.SqsEnqueuer;
@@ -47,7 +50,10 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClientBuilder;
  * </ul>
  *
  * <p>Your {@link PipelineListener} beans, if any, receive the receiver's, the enqueuer's and the consumer's events.
- * Runs after Spring Cloud AWS's SQS auto-configuration, so its {@code SqsAsyncClient} is used when present.
+ * Your {@link Tracing} bean, if you define one, traces the receive, the send and every attempt; otherwise, when
+ * {@code webhook-opentelemetry} is on the classpath and the application has an {@link OpenTelemetry} bean (Spring Boot
+ * defines one with {@code micrometer-tracing-bridge-otel}, or define your own), a {@link Tracing} bean on it is
+ * created ({@link OpenTelemetryTracing}); define {@code Tracing.NONE} as your bean to turn tracing off. Runs after Spring Cloud AWS's SQS auto-configuration, so its {@code SqsAsyncClient} is used when present.
  */
 @AutoConfiguration(afterName = "io.awspring.cloud.autoconfigure.sqs.SqsAutoConfiguration")
 @ConditionalOnClass({SqsEnqueuer.class, SqsAsyncClient.class})
@@ -82,16 +88,21 @@ public class HooklineAutoConfiguration {
    * @param sqs the client
    * @param properties the settings
    * @param listeners the application's listeners
+   * @param tracing the tracing hook, if there is one
    * @return the enqueuer; {@link EnqueuerLifecycle} closes it
    */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   public SqsEnqueuer hooklineSqsEnqueuer(
-      SqsAsyncClient sqs, HooklineProperties properties, ObjectProvider<PipelineListener> listeners) {
+      SqsAsyncClient sqs,
+      HooklineProperties properties,
+      ObjectProvider<PipelineListener> listeners,
+      ObjectProvider<Tracing> tracing) {
     return SqsEnqueuer.builder()
         .client(sqs)
         .queueUrl(required(properties.getQueueUrl(), "hookline.queue-url"))
         .listener(listener(listeners))
+        .tracing(tracing(tracing))
         .build();
   }
 
@@ -113,16 +124,21 @@ public class HooklineAutoConfiguration {
    * @param enqueuer the sink
    * @param properties the settings
    * @param listeners the application's listeners
+   * @param tracing the tracing hook, if there is one
    * @return the receiver (immutable, nothing to close)
    */
   @Bean
   @ConditionalOnMissingBean
   public WebhookReceiver hooklineWebhookReceiver(
-      SqsEnqueuer enqueuer, HooklineProperties properties, ObjectProvider<PipelineListener> listeners) {
+      SqsEnqueuer enqueuer,
+      HooklineProperties properties,
+      ObjectProvider<PipelineListener> listeners,
+      ObjectProvider<Tracing> tracing) {
     if (properties.getSources().isEmpty()) {
       throw new IllegalArgumentException("hookline.sources must configure at least one source");
     }
-    WebhookReceiver.Builder builder = WebhookReceiver.builder().sink(enqueuer).listener(listener(listeners));
+    WebhookReceiver.Builder builder =
+        WebhookReceiver.builder().sink(enqueuer).listener(listener(listeners)).tracing(tracing(tracing));
     for (Map.Entry<String, HooklineProperties.Source> e : properties.getSources().entrySet()) {
       builder.addSource(source(e.getKey(), e.getValue()));
     }
@@ -138,6 +154,7 @@ public class HooklineAutoConfiguration {
    * @param idempotencyStore the application's store, if it defines one (for example a shared DynamoDB or JDBC store,
    *     so that a fleet handles each delivery once); none by default
    * @param listeners the application's listeners
+   * @param tracing the tracing hook, if there is one
    * @return the runner, not started; {@link ConsumerLifecycle} starts and closes it
    */
   @Bean(destroyMethod = "close")
@@ -149,7 +166,8 @@ public class HooklineAutoConfiguration {
       HooklineProperties properties,
       WebhookHandler handler,
       ObjectProvider<IdempotencyStore> idempotencyStore,
-      ObjectProvider<PipelineListener> listeners) {
+      ObjectProvider<PipelineListener> listeners,
+      ObjectProvider<Tracing> tracing) {
     PipelineListener events = listener(listeners);
     HooklineProperties.Consumer consumer = properties.getConsumer();
     String queueUrl = required(properties.getQueueUrl(), "hookline.queue-url");
@@ -184,7 +202,8 @@ public class HooklineAutoConfiguration {
         WebhookProcessor.builder()
             .handler(handler)
             .retryPolicy(RetryPolicy.builder().maxAttempts(consumer.getMaxAttempts()).build())
-            .listener(events);
+            .listener(events)
+            .tracing(tracing(tracing));
     idempotencyStore.ifUnique(processor::idempotencyStore);
     return SqsConsumerRunner.builder().client(sqs).config(config).processor(processor.build()).build();
   }
@@ -200,6 +219,25 @@ public class HooklineAutoConfiguration {
   @ConditionalOnBean(SqsConsumerRunner.class)
   public ConsumerLifecycle hooklineConsumerLifecycle(SqsConsumerRunner runner) {
     return new ConsumerLifecycle(runner);
+  }
+
+  /** Tracing on the application's OpenTelemetry, when webhook-opentelemetry is on the classpath. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = {"dev.hookline.opentelemetry.OpenTelemetryTracing", "io.opentelemetry.api.OpenTelemetry"})
+  static class OpenTelemetryConfiguration {
+
+    /**
+     * The tracing hook on the application's {@link OpenTelemetry} bean; {@link Tracing#NONE} when it has none.
+     *
+     * @param openTelemetry the application's OpenTelemetry, if any
+     * @return the hook
+     */
+    @Bean
+    @ConditionalOnMissingBean(Tracing.class)
+    Tracing hooklineTracing(ObjectProvider<OpenTelemetry> openTelemetry) {
+      OpenTelemetry otel = openTelemetry.getIfUnique();
+      return otel == null ? Tracing.NONE : OpenTelemetryTracing.of(otel);
+    }
   }
 
   /** The route, in a Spring MVC application. */
@@ -283,6 +321,11 @@ public class HooklineAutoConfiguration {
       return PipelineListener.NONE;
     }
     return all.length == 1 ? all[0] : PipelineListener.composite(all);
+  }
+
+  /** The application's tracing hook, or {@link Tracing#NONE}. */
+  private static Tracing tracing(ObjectProvider<Tracing> tracing) {
+    return tracing.getIfUnique(() -> Tracing.NONE);
   }
 
   private static <T> T required(T value, String property) {

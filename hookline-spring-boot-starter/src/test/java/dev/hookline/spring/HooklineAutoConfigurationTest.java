@@ -4,14 +4,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hookline.core.Attempt;
 import dev.hookline.core.InMemoryWebhookSink;
+import dev.hookline.core.InboundRequest;
+import dev.hookline.core.ReceiveResult;
+import dev.hookline.core.Tracing;
 import dev.hookline.core.Webhook;
 import dev.hookline.core.WebhookHandler;
 import dev.hookline.core.WebhookReceiver;
+import dev.hookline.opentelemetry.OpenTelemetryTracing;
 import dev.hookline.sqs.SqsConsumerRunner;
 import dev.hookline.sqs.SqsEnqueuer;
+import dev.hookline.testkit.Await;
 import dev.hookline.testkit.ElasticMqExtension;
 import dev.hookline.testkit.ElasticMqExtension.QueuePair;
+import dev.hookline.testkit.SignedRequest;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -285,6 +299,63 @@ class HooklineAutoConfigurationTest {
                 assertFailure(context, "hookline.route.path must start with / and contain {source}, was '/webhooks'"));
   }
 
+  @Test
+  void anOpenTelemetryBeanTracesTheReceiveAndTheSend() {
+    runner()
+        .withUserConfiguration(OpenTelemetryConfig.class)
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed().hasSingleBean(Tracing.class);
+              assertThat(context.getBean(Tracing.class)).isInstanceOf(OpenTelemetryTracing.class);
+              ReceiveResult result =
+                  context
+                      .getBean(WebhookReceiver.class)
+                      .receiveBlocking(
+                          "demo", SignedRequest.standardWebhooks(SECRET).id("msg_traced").body("{}").build());
+
+              assertThat(result.status()).isEqualTo(202);
+              String queueName = queues.queueUrl().substring(queues.queueUrl().lastIndexOf('/') + 1);
+              // The send span ends on the SDK's thread once SQS answered, which may be after the receive returned.
+              Await.untilAsserted(
+                  Duration.ofSeconds(30),
+                  () ->
+                      assertThat(context.getBean(InMemorySpanExporter.class).getFinishedSpanItems())
+                          .extracting(SpanData::getName)
+                          .contains("receive demo", "send " + queueName));
+            });
+  }
+
+  @Test
+  void withoutOpenTelemetryTracingIsOffAndAnOwnTracingBeanWins() {
+    runner().run(context -> assertThat(context).hasNotFailed().getBean(Tracing.class).isSameAs(Tracing.NONE));
+    runner()
+        .withClassLoader(new FilteredClassLoader("dev.hookline.opentelemetry"))
+        .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(Tracing.class));
+    List<String> received = new CopyOnWriteArrayList<>();
+    runner()
+        .withBean(
+            "ownTracing",
+            Tracing.class,
+            () ->
+                new Tracing() {
+                  @Override
+                  public ReceiveSpan receive(String source, InboundRequest request) {
+                    received.add(source);
+                    return ReceiveSpan.NONE;
+                  }
+                })
+        .withUserConfiguration(OpenTelemetryConfig.class)
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed().hasSingleBean(Tracing.class).doesNotHaveBean("hooklineTracing");
+              context
+                  .getBean(WebhookReceiver.class)
+                  .receiveBlocking("demo", SignedRequest.standardWebhooks(SECRET).id("msg_own").body("{}").build());
+              assertThat(received).containsExactly("demo");
+              assertThat(context.getBean(InMemorySpanExporter.class).getFinishedSpanItems()).isEmpty();
+            });
+  }
+
   private static void assertFailure(AssertableApplicationContext context, String message) {
     assertThat(context).hasFailed();
     assertThat(firstIllegalArgument(context.getStartupFailure())).hasMessage(message);
@@ -311,6 +382,23 @@ class HooklineAutoConfigurationTest {
     @Bean
     WebhookHandler handler() {
       return (Webhook webhook, Attempt attempt) -> {};
+    }
+  }
+
+  /** An application's OpenTelemetry SDK, exporting to memory. */
+  @Configuration(proxyBeanMethods = false)
+  static class OpenTelemetryConfig {
+    @Bean
+    InMemorySpanExporter spans() {
+      return InMemorySpanExporter.create();
+    }
+
+    @Bean(destroyMethod = "close")
+    OpenTelemetrySdk openTelemetry(InMemorySpanExporter spans) {
+      return OpenTelemetrySdk.builder()
+          .setTracerProvider(
+              SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+          .build();
     }
   }
 
