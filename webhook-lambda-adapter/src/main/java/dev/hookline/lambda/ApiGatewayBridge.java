@@ -80,25 +80,6 @@ final class ApiGatewayBridge {
       boolean base64,
       String sourceIp,
       Context context) {
-    String requestId = context == null ? null : context.getAwsRequestId();
-    try (LogContext logContext = LogContext.open()) {
-      if (requestId != null) {
-        logContext.put(LogContext.AWS_REQUEST_ID, requestId);
-      }
-      return receiveInContext(method, path, pathSource, query, headers, body, base64, sourceIp, context);
-    }
-  }
-
-  private Reply receiveInContext(
-      String method,
-      String path,
-      String pathSource,
-      String query,
-      WebhookHeaders headers,
-      String body,
-      boolean base64,
-      String sourceIp,
-      Context context) {
     if (method == null || method.isBlank()) {
       return reply(ReceiveResult.Rejected.of(RejectReason.MALFORMED, "not an API Gateway request"));
     }
@@ -134,11 +115,16 @@ final class ApiGatewayBridge {
       request.remoteAddress(sourceIp);
     }
     String source = sourceName(pathSource, path);
-    ReceiveResult result =
-        context == null
-            ? receiver.receiveBlocking(source, request.build())
-            : receiver.receiveBlocking(source, request.build(), budget(context));
-    return reply(result);
+    try (LogContext logContext = LogContext.open()) {
+      if (context != null && context.getAwsRequestId() != null) {
+        logContext.put(LogContext.AWS_REQUEST_ID, context.getAwsRequestId());
+      }
+      ReceiveResult result =
+          context == null
+              ? receiver.receiveBlocking(source, request.build())
+              : receiver.receiveBlocking(source, request.build(), budget(context));
+      return reply(result);
+    }
   }
 
   /** The invocation's remaining time less the margin; the receiver caps it by the source's budget. */
