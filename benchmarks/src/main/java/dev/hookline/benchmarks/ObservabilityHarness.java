@@ -47,8 +47,9 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
  * <p>Each sample is two phases over {@code --messages} signed GitHub webhooks: receive (the {@link WebhookReceiver}
  * with signature checks, 80 receives outstanding, each acknowledged once SQS stored it) and drain (the runner with 8
  * pollers and 100 in flight, a no-op handler, until every webhook was handled). Variants run in ABCD then DCBA order
- * per round so that drift on a shared machine falls on all of them alike; the table gives each variant's median and
- * its ratio to "neither". Not part of {@code mvn verify}.
+ * per round, and a variant's ratio to "neither" is taken within each round as the geometric mean of its two passes'
+ * ratios, so that a drift in the machine's speed during a round cancels (to first order); the table gives each
+ * variant's median rate and the median of its per-round ratios. Not part of {@code mvn verify}.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.hookline.benchmarks.ObservabilityHarness [--messages N] [--rounds R]
@@ -93,6 +94,8 @@ public final class ObservabilityHarness {
   private final int warmup;
   private final List<InboundRequest> requests = new ArrayList<>();
   private final Map<Variant, List<Sample>> samples = new EnumMap<>(Variant.class);
+  // Per round, per variant: the two passes' samples (ABCD's, then DCBA's).
+  private final List<Map<Variant, Sample[]>> roundSamples = new ArrayList<>();
   private final AtomicInteger queueNumber = new AtomicInteger();
   private final LongAdder exportedSpans = new LongAdder();
   private EmbeddedSqs sqs;
@@ -156,9 +159,13 @@ public final class ObservabilityHarness {
       for (int r = 1; r <= rounds; r++) {
         progress("round " + r + " of " + rounds + ": every variant twice (ABCD, DCBA), " + messages + " messages");
         List<Variant> order = new ArrayList<>(List.of(Variant.values()));
+        Map<Variant, Sample[]> round = new EnumMap<>(Variant.class);
+        roundSamples.add(round);
         for (int pass = 0; pass < 2; pass++) {
           for (Variant v : order) {
-            samples.computeIfAbsent(v, k -> new ArrayList<>()).add(sample(v, messages));
+            Sample sample = sample(v, messages);
+            samples.computeIfAbsent(v, k -> new ArrayList<>()).add(sample);
+            round.computeIfAbsent(v, k -> new Sample[2])[pass] = sample;
           }
           java.util.Collections.reverse(order);
         }
@@ -333,7 +340,6 @@ public final class ObservabilityHarness {
     out.append(
         "| variant | receive/s | ratio | receive CPU µs/msg | drain msgs/s | ratio | drain CPU µs/msg | CPU ratio |\n");
     out.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
-    Sample base = medians(samples.get(Variant.NEITHER));
     for (Variant v : Variant.values()) {
       Sample m = medians(samples.get(v));
       out.append(
@@ -342,14 +348,17 @@ public final class ObservabilityHarness {
               "| %s | %,.0f | %.3f | %.1f | %,.0f | %.3f | %.1f | %.3f |%n",
               v.label(),
               m.receive().perSecond(),
-              m.receive().perSecond() / base.receive().perSecond(),
+              pairedRatio(v, s -> s.receive().perSecond()),
               m.receive().clientMicrosPerMessage(),
               m.drain().perSecond(),
-              m.drain().perSecond() / base.drain().perSecond(),
+              pairedRatio(v, s -> s.drain().perSecond()),
               m.drain().clientMicrosPerMessage(),
-              m.drain().clientMicrosPerMessage() / base.drain().clientMicrosPerMessage()));
+              pairedRatio(v, s -> s.drain().clientMicrosPerMessage())));
     }
-    double both = medians(samples.get(Variant.BOTH)).drain().perSecond() / base.drain().perSecond();
+    out.append("\nRatios: to neither, within each round (geometric mean of its ABCD and DCBA passes), median over ")
+        .append(rounds)
+        .append(" rounds.\n");
+    double both = pairedRatio(Variant.BOTH, s -> s.drain().perSecond());
     out.append(
         String.format(
             Locale.ROOT,
@@ -365,6 +374,20 @@ public final class ObservabilityHarness {
       out.append('\n');
     }
     System.out.print(out);
+  }
+
+  /** The median over rounds of the variant's ratio to neither, each round's the geometric mean of its two passes. */
+  private double pairedRatio(Variant v, java.util.function.ToDoubleFunction<Sample> value) {
+    double[] ratios = new double[roundSamples.size()];
+    for (int r = 0; r < ratios.length; r++) {
+      Sample[] variant = roundSamples.get(r).get(v);
+      Sample[] neither = roundSamples.get(r).get(Variant.NEITHER);
+      ratios[r] =
+          Math.sqrt(
+              value.applyAsDouble(variant[0]) / value.applyAsDouble(neither[0])
+                  * (value.applyAsDouble(variant[1]) / value.applyAsDouble(neither[1])));
+    }
+    return median(ratios);
   }
 
   private static Sample medians(List<Sample> list) {
