@@ -111,14 +111,14 @@ public final class ObservabilityHarness {
   /**
    * Runs the harness and prints the table.
    *
-   * @param args {@code --messages N} (default 10000), {@code --rounds R} (default 3; each round runs every variant
-   *     twice, ABCD then DCBA), {@code --warmup W} (default N: one sample per variant, not recorded, so the JIT has
-   *     compiled every variant's paths before the first recorded one)
+   * @param args {@code --messages N} (default 10000), {@code --rounds R} (default 5; each round runs every variant
+   *     twice, ABCD then DCBA), {@code --warmup W} (default N: two samples per variant, not recorded, so the JIT has
+   *     compiled every variant's paths, and ElasticMQ warmed up, before the first recorded one)
    * @throws Exception when a scenario fails
    */
   public static void main(String[] args) throws Exception {
     int messages = 10_000;
-    int rounds = 3;
+    int rounds = 5;
     int warmup = -1;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -152,9 +152,11 @@ public final class ObservabilityHarness {
       for (int i = 0; i < Math.max(messages, warmup); i++) {
         requests.add(SignedRequest.github(SECRET).id("obs-" + i).body(body).build());
       }
-      progress("warm-up: every variant with " + warmup + " messages");
-      for (Variant v : Variant.values()) {
-        sample(v, warmup);
+      progress("warm-up: every variant twice with " + warmup + " messages");
+      for (int pass = 0; pass < 2; pass++) {
+        for (Variant v : Variant.values()) {
+          sample(v, warmup);
+        }
       }
       for (int r = 1; r <= rounds; r++) {
         progress("round " + r + " of " + rounds + ": every variant twice (ABCD, DCBA), " + messages + " messages");
