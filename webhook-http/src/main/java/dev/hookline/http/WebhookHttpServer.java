@@ -80,7 +80,8 @@ import org.slf4j.LoggerFactory;
  * source's limit is 413 before any of the body is read, and a chunked body is read only to the limit + 1 byte
  * before it is refused 413. Beyond {@link Builder#maxRequestsInProgress} webhook requests, new ones get 503 with
  * {@code Retry-After} before their body is read; beyond {@link Builder#maxConnections}, new connections wait in the
- * accept queue. Bodies are read without blocking a thread, so slow clients cost memory, not threads.
+ * accept queue (up to {@code min(maxConnections, 1024)} of them) while the longest-idle kept-alive connections are
+ * closed to make room (never one with a request in progress). Bodies are read without blocking a thread, so slow clients cost memory, not threads.
  *
  * <p>Lifecycle: {@link #start()} binds and serves; {@link #close()} drains: it stops accepting connections, answers
  * new requests on open connections 503 with {@code Connection: close}, lets requests in progress finish for up to
@@ -234,7 +235,10 @@ public final class WebhookHttpServer implements AutoCloseable {
       created2.setHost(bindAddress);
       created2.setPort(port);
       created2.setIdleTimeout(idleTimeout.toMillis());
-      HeaderDeadlines deadlines = new HeaderDeadlines(headerReadTimeout.toNanos());
+      // Connections beyond the limit wait here, not in the kernel's default backlog of 50 (beyond which SYNs are
+      // dropped and clients retry only after a second or more).
+      created2.setAcceptQueueSize(Math.min(maxConnections, 1024));
+      HeaderDeadlines deadlines = new HeaderDeadlines(headerReadTimeout.toNanos(), maxConnections);
       created2.addBean(deadlines);
       created.addConnector(created2);
       created.addBean(new NetworkConnectionLimit(maxConnections, created2));
@@ -793,7 +797,10 @@ public final class WebhookHttpServer implements AutoCloseable {
 
     /**
      * Sets how many connections may be open at once; beyond it new connections wait in the operating system's
-     * accept queue until one closes. Default {@value WebhookHttpServer#DEFAULT_MAX_CONNECTIONS}.
+     * accept queue (its size is {@code min(maxConnections, 1024)}) until one closes. At the limit, kept-alive
+     * connections idle between requests are closed, longest-idle first and at most an eighth of the limit at a time,
+     * so that a sender's idle connection pool cannot lock others out until its idle timeout; a connection with a
+     * request in progress is never closed for room. Default {@value WebhookHttpServer#DEFAULT_MAX_CONNECTIONS}.
      *
      * @param maxConnections at least 1
      * @return this builder

@@ -355,6 +355,63 @@ class HostileClientsTest {
   }
 
   @Test
+  void atTheConnectionLimitIdleKeptAliveConnectionsMakeRoomForWaitingOnes() throws Exception {
+    // Kept-alive connections would otherwise hold every slot for the whole idle timeout: two minutes here.
+    WebhookHttpServer server = start(b -> b.maxConnections(4).idleTimeout(Duration.ofSeconds(120)));
+    List<Socket> pool = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      Socket socket = connect(server);
+      socket.getOutputStream().write(signedRequest("pool-" + i, BODY, ""));
+      assertThat(RawResponse.readOne(socket.getInputStream()).status).isEqualTo(202);
+      pool.add(socket);
+    }
+
+    Socket fifth = connect(server);
+    fifth.setSoTimeout(30_000);
+    fifth.getOutputStream().write(signedRequest("fifth", BODY, ""));
+
+    RawResponse answer = RawResponse.readOne(fifth.getInputStream());
+    assertThat(answer.status).isEqualTo(202);
+    int closedByServer = 0;
+    for (Socket socket : pool) {
+      socket.setSoTimeout(200);
+      try {
+        if (socket.getInputStream().read() == -1) {
+          closedByServer++;
+        }
+      } catch (java.net.SocketTimeoutException stillOpen) {
+        // Kept: not needed to make room.
+      }
+    }
+    assertThat(closedByServer).isBetween(1, 3);
+    assertThat(sink.webhooks()).hasSize(5);
+  }
+
+  @Test
+  void atTheConnectionLimitConnectionsWithRequestsInProgressAreNeverClosedForRoom() throws Exception {
+    WebhookHttpServer server = start(b -> b.maxConnections(4).idleTimeout(Duration.ofSeconds(120)));
+    sink.hold();
+    List<Socket> busy = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      Socket socket = connect(server);
+      socket.getOutputStream().write(signedRequest("busy-" + i, BODY, ""));
+      busy.add(socket);
+    }
+    Await.until(Duration.ofSeconds(30), () -> sink.heldCount() == 4);
+    Socket fifth = connect(server);
+    fifth.setSoTimeout(30_000);
+    fifth.getOutputStream().write(signedRequest("waiting", BODY, ""));
+
+    sink.release();
+
+    for (Socket socket : busy) {
+      assertThat(RawResponse.readOne(socket.getInputStream()).status).isEqualTo(202);
+    }
+    assertThat(RawResponse.readOne(fifth.getInputStream()).status).isEqualTo(202);
+    assertThat(sink.webhooks()).hasSize(5);
+  }
+
+  @Test
   void http10AndConnectionCloseAreHonoured() throws Exception {
     WebhookHttpServer server = start();
     Socket http10 = connect(server);
