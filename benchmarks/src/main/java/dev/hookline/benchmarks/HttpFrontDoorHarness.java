@@ -2,6 +2,7 @@ package dev.hookline.benchmarks;
 
 import dev.hookline.core.WebhookHeaders;
 import dev.hookline.core.WebhookReceiver;
+import dev.hookline.core.WebhookSink;
 import dev.hookline.core.signature.Providers;
 import dev.hookline.http.WebhookHttpServer;
 import dev.hookline.sqs.SqsEnqueuer;
@@ -37,12 +38,16 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.hookline.benchmarks.HttpFrontDoorHarness [--seconds 10]
+ *     [--sink sqs|memory] [--servers jetty,jdk] [--rates 500,1000,2000]
  * </pre>
+ *
+ * <p>{@code --sink memory} puts a sink that acknowledges at once in place of the enqueuer, to tell the transport's
+ * cost from the queue's.
  */
 public final class HttpFrontDoorHarness {
 
   private static final String SECRET = "bench-secret";
-  private static final int[] RATES = {500, 1_000, 2_000};
+  private static final String RATES = "500,1000,2000";
   private static final int CLIENTS = 64;
 
   private HttpFrontDoorHarness() {}
@@ -53,24 +58,37 @@ public final class HttpFrontDoorHarness {
 
   public static void main(String[] args) throws Exception {
     int seconds = 10;
+    String sinkKind = "sqs";
+    List<String> servers = List.of("jetty", "jdk");
+    int[] rates = rates(RATES);
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--seconds") && i + 1 < args.length) {
         seconds = Integer.parseInt(args[++i]);
+      } else if (args[i].equals("--sink") && i + 1 < args.length && List.of("sqs", "memory").contains(args[i + 1])) {
+        sinkKind = args[++i];
+      } else if (args[i].equals("--servers") && i + 1 < args.length) {
+        servers = List.of(args[++i].split(","));
+      } else if (args[i].equals("--rates") && i + 1 < args.length) {
+        rates = rates(args[++i]);
       } else {
-        System.out.println("usage: HttpFrontDoorHarness [--seconds N]");
+        System.out.println(
+            "usage: HttpFrontDoorHarness [--seconds N] [--sink sqs|memory] [--servers jetty,jdk] [--rates 500,1000]");
         return;
       }
     }
+    int[] chosenRates = rates;
     Duration run = Duration.ofSeconds(seconds);
     List<Result> results = new ArrayList<>();
     try (EmbeddedSqs sqs = EmbeddedSqs.start();
         SqsAsyncClient client = sqs.newAsyncClient()) {
       String queueUrl = client.createQueue(b -> b.queueName("front-door")).join().queueUrl();
       try (SqsEnqueuer enqueuer = SqsEnqueuer.builder().client(client).queueUrl(queueUrl).build()) {
+        WebhookSink sink =
+            sinkKind.equals("memory") ? (webhook, budget) -> CompletableFuture.completedFuture(null) : enqueuer;
         WebhookReceiver receiver =
             WebhookReceiver.builder()
                 .addSource(Providers.get("github").source("github", SECRET).build())
-                .sink(enqueuer)
+                .sink(sink)
                 .build();
         HttpClient http =
             HttpClient.newBuilder()
@@ -78,17 +96,18 @@ public final class HttpFrontDoorHarness {
                 .executor(Executors.newFixedThreadPool(4, named("bench-http-client")))
                 .build();
         // Warm-up: both servers, every scenario, short; not printed.
-        for (String kind : List.of("jetty", "jdk")) {
-          withServer(kind, receiver, port -> runAll(kind, port, http, Duration.ofSeconds(2), new ArrayList<>()));
+        for (String kind : servers) {
+          withServer(
+              kind, receiver, port -> runAll(kind, port, http, chosenRates, Duration.ofSeconds(2), new ArrayList<>()));
         }
-        for (String kind : List.of("jetty", "jdk")) {
-          withServer(kind, receiver, port -> runAll(kind, port, http, run, results));
+        for (String kind : servers) {
+          withServer(kind, receiver, port -> runAll(kind, port, http, chosenRates, run, results));
         }
         // Drain what was queued so that the queue does not grow across launches' scenarios.
         client.purgeQueue(b -> b.queueUrl(queueUrl)).join();
       }
     }
-    print(results, seconds);
+    print(results, seconds, sinkKind);
   }
 
   @FunctionalInterface
@@ -109,10 +128,14 @@ public final class HttpFrontDoorHarness {
     }
   }
 
-  private static void runAll(String kind, int port, HttpClient http, Duration run, List<Result> into)
+  private static int[] rates(String list) {
+    return Arrays.stream(list.split(",")).mapToInt(Integer::parseInt).toArray();
+  }
+
+  private static void runAll(String kind, int port, HttpClient http, int[] rates, Duration run, List<Result> into)
       throws Exception {
     URI uri = URI.create("http://127.0.0.1:" + port + "/webhooks/github");
-    for (int rate : RATES) {
+    for (int rate : rates) {
       into.add(fixedRate(kind, uri, http, rate, run));
     }
     into.add(closedLoop(kind, uri, http, CLIENTS, run));
@@ -246,11 +269,12 @@ public final class HttpFrontDoorHarness {
     };
   }
 
-  private static void print(List<Result> results, int seconds) {
+  private static void print(List<Result> results, int seconds, String sinkKind) {
     System.out.printf(
         Locale.ROOT,
-        "%nHTTP front door, %d s per scenario, signed GitHub webhooks (1 KiB) → SqsEnqueuer → ElasticMQ%n%n",
-        seconds);
+        "%nHTTP front door, %d s per scenario, signed GitHub webhooks (1 KiB) → %s%n%n",
+        seconds,
+        sinkKind.equals("memory") ? "a sink that acknowledges at once" : "SqsEnqueuer → ElasticMQ");
     System.out.println("| server | load | sent | 202 | webhooks/s | answer p50 ms | answer p99 ms | CPU µs/webhook |");
     System.out.println("|---|---|---|---|---|---|---|---|");
     for (Result r : results) {
