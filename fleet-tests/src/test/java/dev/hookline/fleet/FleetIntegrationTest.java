@@ -39,6 +39,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
@@ -109,14 +110,14 @@ class FleetIntegrationTest {
   @Timeout(value = 10, unit = TimeUnit.MINUTES) // a bound; the run fails earlier when progress stalls
   void dynamoDbStoreHandlesEachDeliveryOnceAcrossAKilledFleet() {
     String table = DYNAMODB.uniqueTableName("fleet");
-    DYNAMODB.syncClient()
-        .createTable(
-            b ->
-                b.tableName(table)
-                    .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
-                    .attributeDefinitions(
-                        AttributeDefinition.builder().attributeName("id").attributeType(ScalarAttributeType.S).build())
-                    .billingMode("PAY_PER_REQUEST"));
+    DYNAMODB.createTable(
+        CreateTableRequest.builder()
+            .tableName(table)
+            .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
+            .attributeDefinitions(
+                AttributeDefinition.builder().attributeName("id").attributeType(ScalarAttributeType.S).build())
+            .billingMode("PAY_PER_REQUEST")
+            .build());
     Counts counts = run("dynamodb", List.of(DYNAMODB.server().endpoint().toString(), table));
     counts.assertExactlyOnceButForCrashWindows();
   }

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
 /**
  * JUnit 5 extension that gives a test class a dynalite server ({@link EmbeddedDynamoDb}) and SDK clients pointed at
@@ -20,7 +22,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  *
  * @Test void stores() {
  *   String table = DYNAMODB.uniqueTableName("claims");
- *   DYNAMODB.syncClient().createTable(...);
+ *   DYNAMODB.createTable(...); // returns once the table is ACTIVE
  * }
  * }</pre>
  *
@@ -72,6 +74,23 @@ public final class DynamoDbExtension implements BeforeAllCallback {
    */
   public String uniqueTableName(String prefix) {
     return prefix + "-" + COUNTER.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /**
+   * Creates a table and returns once it is {@code ACTIVE}. dynalite answers {@code CreateTable} with the table still
+   * {@code CREATING} and activates it on a later turn of its event loop; an item call that arrives first is refused
+   * with {@code ResourceNotFoundException}, so tests create tables through this method.
+   *
+   * @param request the table to create
+   */
+  public void createTable(CreateTableRequest request) {
+    DynamoDbClient client = syncClient();
+    client.createTable(request);
+    String name = request.tableName();
+    Await.until(
+        java.time.Duration.ofSeconds(30),
+        "table " + name + " is ACTIVE",
+        () -> client.describeTable(b -> b.tableName(name)).table().tableStatus() == TableStatus.ACTIVE);
   }
 
   /** The per-JVM server and clients; JUnit (5.13+) closes {@link AutoCloseable} store values with the root context. */

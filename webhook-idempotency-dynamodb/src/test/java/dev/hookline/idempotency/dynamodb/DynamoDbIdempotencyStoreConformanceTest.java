@@ -18,7 +18,7 @@ class DynamoDbIdempotencyStoreConformanceTest extends IdempotencyStoreContract {
   void newTable() {
     table = DYNAMODB.uniqueTableName("conformance");
     // dynalite has no UpdateTimeToLive, so the table is made without the provisioner's TTL step.
-    DYNAMODB.syncClient().createTable(IdempotencyTableProvisioner.createTableRequest(table));
+    DYNAMODB.createTable(IdempotencyTableProvisioner.createTableRequest(table));
   }
 
   @Override

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
@@ -45,7 +46,7 @@ class DynamoDbIdempotencyStoreIntegrationTest {
   @BeforeEach
   void setUp() {
     table = DYNAMODB.uniqueTableName("store");
-    DYNAMODB.syncClient().createTable(IdempotencyTableProvisioner.createTableRequest(table));
+    DYNAMODB.createTable(IdempotencyTableProvisioner.createTableRequest(table));
     proxy = FaultProxy.start(DYNAMODB.server().endpoint());
     client = EmbeddedDynamoDb.newAsyncClientWithoutRetries(proxy.endpoint());
   }
@@ -126,14 +127,14 @@ class DynamoDbIdempotencyStoreIntegrationTest {
     store().build().start();
 
     String other = DYNAMODB.uniqueTableName("wrong-key");
-    DYNAMODB.syncClient()
-        .createTable(
-            b ->
-                b.tableName(other)
-                    .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build())
-                    .attributeDefinitions(
-                        AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build())
-                    .billingMode("PAY_PER_REQUEST"));
+    DYNAMODB.createTable(
+        CreateTableRequest.builder()
+            .tableName(other)
+            .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build())
+            .attributeDefinitions(
+                AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build())
+            .billingMode("PAY_PER_REQUEST")
+            .build());
     assertThatThrownBy(() -> store().tableName(other).build().start())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("'id' of type S");

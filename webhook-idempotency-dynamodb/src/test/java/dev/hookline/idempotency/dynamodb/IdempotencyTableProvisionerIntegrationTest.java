@@ -77,7 +77,7 @@ class IdempotencyTableProvisionerIntegrationTest {
   @Test
   void anExistingTableIsKeptAndTtlAlreadyOnIsLeftAlone() {
     String table = DYNAMODB.uniqueTableName("existing");
-    DYNAMODB.syncClient().createTable(IdempotencyTableProvisioner.createTableRequest(table));
+    DYNAMODB.createTable(IdempotencyTableProvisioner.createTableRequest(table));
     proxy.failAlways(
         Fault.reply("{\"TimeToLiveDescription\":{\"TimeToLiveStatus\":\"ENABLED\",\"AttributeName\":\"ttl\"}}"),
         "DescribeTimeToLive");
@@ -90,7 +90,7 @@ class IdempotencyTableProvisionerIntegrationTest {
   @Test
   void ttlOnAnotherAttributeOrAnotherKeyIsAnError() {
     String table = DYNAMODB.uniqueTableName("other-ttl");
-    DYNAMODB.syncClient().createTable(IdempotencyTableProvisioner.createTableRequest(table));
+    DYNAMODB.createTable(IdempotencyTableProvisioner.createTableRequest(table));
     proxy.failAlways(
         Fault.reply("{\"TimeToLiveDescription\":{\"TimeToLiveStatus\":\"ENABLED\",\"AttributeName\":\"expires\"}}"),
         "DescribeTimeToLive");
@@ -99,8 +99,7 @@ class IdempotencyTableProvisionerIntegrationTest {
         .hasMessageContaining("TTL on attribute 'expires'");
 
     String wrong = DYNAMODB.uniqueTableName("wrong-key");
-    DYNAMODB.syncClient()
-        .createTable(
+    DYNAMODB.createTable(
             IdempotencyTableProvisioner.createTableRequest(wrong).toBuilder()
                 .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build(),
                     KeySchemaElement.builder().attributeName("id2").keyType(KeyType.RANGE).build())

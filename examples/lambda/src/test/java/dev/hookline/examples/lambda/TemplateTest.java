@@ -31,6 +31,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
@@ -211,14 +212,14 @@ class TemplateTest {
   @Test
   void theIdempotencyGrantIsExactlyTheCallsTheStoreMakes() throws Exception {
     String table = DYNAMODB.uniqueTableName("grant");
-    DYNAMODB.syncClient()
-        .createTable(
-            b ->
-                b.tableName(table)
-                    .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
-                    .attributeDefinitions(
-                        AttributeDefinition.builder().attributeName("id").attributeType(ScalarAttributeType.S).build())
-                    .billingMode("PAY_PER_REQUEST"));
+    DYNAMODB.createTable(
+        CreateTableRequest.builder()
+            .tableName(table)
+            .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
+            .attributeDefinitions(
+                AttributeDefinition.builder().attributeName("id").attributeType(ScalarAttributeType.S).build())
+            .billingMode("PAY_PER_REQUEST")
+            .build());
     Set<String> used;
     try (FaultProxy proxy = FaultProxy.start(DYNAMODB.server().endpoint());
         DynamoDbAsyncClient client = EmbeddedDynamoDb.newAsyncClient(proxy.endpoint())) {
