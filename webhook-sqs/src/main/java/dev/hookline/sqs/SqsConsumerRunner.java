@@ -46,6 +46,7 @@ import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
@@ -89,10 +90,13 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
  * and try again; a poller never stops on an error.
  *
  * <p><b>Shutdown.</b> {@link #close()} stops polling — receives in progress get a second to return, and what they
- * bring is made visible again at once; long polls still waiting on an empty queue are then cancelled — then lets
- * messages being handled finish until {@link SqsConsumerConfig#shutdownTimeout()}, makes unfinished ones visible
- * again at once, and sends pending deletes. No message is left invisible by a close. It returns within the shutdown
- * timeout plus a few seconds for those final calls.
+ * bring is made visible again at once; the runner then stops waiting for the rest (long polls on an empty queue, or
+ * responses still on their way) without cancelling them, and whatever one of them brings later is made visible
+ * again as soon as it arrives, so a slow response never leaves messages invisible for a visibility timeout — then
+ * lets messages being handled finish until {@link SqsConsumerConfig#shutdownTimeout()}, makes unfinished ones
+ * visible again at once, and sends pending deletes. No message is left invisible by a close. It returns within the
+ * shutdown timeout plus a few seconds for those final calls. A long poll it stopped waiting for may stay open on
+ * your client for up to {@link SqsConsumerConfig#waitTime()}; closing the client ends it.
  *
  * <p><b>Ownership.</b> The SQS client and an executor you pass in are yours: the runner never closes them. Without
  * an executor the runner creates a pool of {@code maxInFlight} threads named {@code hookline-consumer-N} and closes
@@ -117,9 +121,8 @@ public final class SqsConsumerRunner implements AutoCloseable {
   private static final Duration FINAL_CALLS_TIMEOUT = Duration.ofSeconds(5);
 
   /**
-   * How long {@link #close()} lets receives in progress return before cancelling them, so that what SQS already
-   * handed them is released at once rather than left invisible for a whole visibility timeout. A long poll still
-   * waiting after this found the queue empty.
+   * How long {@link #close()} waits for receives in progress to return. After it, close() goes on without them; a
+   * receive that returns later has what it brought released by a call of its own.
    */
   private static final Duration RECEIVE_GRACE = Duration.ofSeconds(1);
 
@@ -141,7 +144,9 @@ public final class SqsConsumerRunner implements AutoCloseable {
   private final Semaphore permits;
   private final int receiveBatch;
   private final Map<String, InFlightMessage> inFlight = new ConcurrentHashMap<>();
-  private final Set<CompletableFuture<?>> receives = ConcurrentHashMap.newKeySet();
+  /** Receives in progress: what a poller waits on → the SDK call behind it. */
+  private final Map<CompletableFuture<ReceiveMessageResponse>, CompletableFuture<ReceiveMessageResponse>> receives =
+      new ConcurrentHashMap<>();
   private final Set<CompletableFuture<?>> deadLetterSends = ConcurrentHashMap.newKeySet();
   private final Set<Thread> receiving = ConcurrentHashMap.newKeySet();
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
@@ -434,11 +439,13 @@ public final class SqsConsumerRunner implements AutoCloseable {
     receiving.add(Thread.currentThread());
     try {
       CompletableFuture<ReceiveMessageResponse> call = client.receiveMessage(request);
-      receives.add(call);
+      // The poller waits on a copy: close() may stop the wait without cancelling the call (see stopPolling).
+      CompletableFuture<ReceiveMessageResponse> wait = call.copy();
+      receives.put(wait, call);
       try {
-        return call.get().messages();
+        return wait.get().messages();
       } finally {
-        receives.remove(call);
+        receives.remove(wait);
       }
     } finally {
       receiving.remove(Thread.currentThread());
@@ -658,7 +665,8 @@ public final class SqsConsumerRunner implements AutoCloseable {
   /**
    * Stops the pollers without abandoning what a receive in progress returns: pollers waiting for permits or backing
    * off stop at once; receives in progress get {@link #RECEIVE_GRACE} to return (the poller then releases what they
-   * brought, since the runner is closing); only then are the remaining long polls cancelled.
+   * brought, since the runner is closing); the pollers then stop waiting for the rest, whose messages, if any, are
+   * released when they arrive.
    */
   private void stopPolling() {
     stopping.countDown();
@@ -676,9 +684,16 @@ public final class SqsConsumerRunner implements AutoCloseable {
         break;
       }
     }
-    for (CompletableFuture<?> call : receives) {
-      call.cancel(true);
-    }
+    // Receives still in progress are long polls on an empty queue, or responses still on their way (a busy machine,
+    // a slow network). Their pollers stop waiting, but the calls are left to finish: cancelling one could discard
+    // messages SQS has already handed over, leaving them invisible for a whole visibility timeout. Whatever such a
+    // call brings is made visible again as soon as it arrives.
+    receives.forEach(
+        (wait, call) -> {
+          if (wait.cancel(true)) {
+            call.thenAccept(response -> releaseLate(response.messages()));
+          }
+        });
     for (Thread t : pollers) {
       t.interrupt();
     }
@@ -690,6 +705,46 @@ public final class SqsConsumerRunner implements AutoCloseable {
         return;
       }
     }
+  }
+
+  /** Makes visible again at once what a receive brought after {@link #close()} stopped waiting for it. */
+  private void releaseLate(List<Message> messages) {
+    if (messages.isEmpty()) {
+      return;
+    }
+    List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>(messages.size());
+    for (int i = 0; i < messages.size(); i++) {
+      entries.add(
+          ChangeMessageVisibilityBatchRequestEntry.builder()
+              .id(Integer.toString(i))
+              .receiptHandle(messages.get(i).receiptHandle())
+              .visibilityTimeout(0)
+              .build());
+    }
+    client
+        .changeMessageVisibilityBatch(b -> b.queueUrl(config.queueUrl()).entries(entries))
+        .whenComplete(
+            (response, failure) -> {
+              if (failure != null) {
+                log.warn(
+                    "Could not release messages a receive returned after close; they become visible after their"
+                        + " visibility timeout. queue={} count={}",
+                    config.queueUrl(),
+                    messages.size(),
+                    failure);
+              } else if (!response.failed().isEmpty()) {
+                log.warn(
+                    "Could not release some messages a receive returned after close; they become visible after"
+                        + " their visibility timeout. queue={} count={}",
+                    config.queueUrl(),
+                    response.failed().size());
+              } else {
+                log.info(
+                    "A receive returned after close; its messages were made visible again. queue={} count={}",
+                    config.queueUrl(),
+                    messages.size());
+              }
+            });
   }
 
   private static void awaitQuietly(CompletableFuture<?> future, long deadlineNanos) {

@@ -56,6 +56,13 @@ final class RecordingSqsClient implements SqsAsyncClient {
   final AtomicInteger failReceives = new AtomicInteger();
   final AtomicInteger failDeletes = new AtomicInteger();
   final AtomicInteger failVisibilityChanges = new AtomicInteger();
+  /**
+   * While set and not complete, a receive response that brings messages is held back from the caller until it
+   * completes: the messages are invisible at SQS, but the response is "still on its way" (a slow network).
+   */
+  volatile CompletableFuture<Void> receiveGate;
+  /** Messages in responses held at {@link #receiveGate}. */
+  final AtomicInteger messagesHeld = new AtomicInteger();
   /** Once set, every call fails without reaching SQS: the process has crashed, as far as SQS can tell. */
   final AtomicBoolean crashed = new AtomicBoolean();
 
@@ -91,12 +98,21 @@ final class RecordingSqsClient implements SqsAsyncClient {
     call.whenComplete((r, e) -> receivesCompleted.incrementAndGet());
     // The caller's future completes only after the messages are recorded; cancelling it cancels the HTTP call.
     CompletableFuture<ReceiveMessageResponse> recorded =
-        call.thenApply(
-            r -> {
-              received.addAll(r.messages());
-              messagesReceived.addAndGet(r.messages().size());
-              return r;
-            });
+        call.thenCompose(
+                r -> {
+                  CompletableFuture<Void> gate = receiveGate;
+                  if (gate == null || r.messages().isEmpty()) {
+                    return CompletableFuture.completedFuture(r);
+                  }
+                  messagesHeld.addAndGet(r.messages().size());
+                  return gate.thenApply(v -> r);
+                })
+            .thenApply(
+                r -> {
+                  received.addAll(r.messages());
+                  messagesReceived.addAndGet(r.messages().size());
+                  return r;
+                });
     recorded.whenComplete(
         (r, e) -> {
           if (recorded.isCancelled()) {
