@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import software.amazon.awssdk.http.crt.AwsCrtAsyncHttpClient;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
 /**
@@ -38,7 +39,7 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.hookline.benchmarks.HttpFrontDoorHarness [--seconds 10]
- *     [--sink sqs|memory] [--servers jetty,jdk] [--rates 500,1000,2000]
+ *     [--sink sqs|memory] [--client netty|crt] [--servers jetty,jdk] [--rates 500,1000,2000]
  * </pre>
  *
  * <p>{@code --sink memory} puts a sink that acknowledges at once in place of the enqueuer, to tell the transport's
@@ -54,11 +55,22 @@ public final class HttpFrontDoorHarness {
 
   /** One scenario's result. */
   private record Result(
-      String server, String load, long sent, long accepted, double perSecond, double p50, double p99, double cpuMicros) {}
+      String server,
+      String load,
+      long sent,
+      long accepted,
+      double perSecond,
+      double p50,
+      double p99,
+      double cpuMicros,
+      double queueCpuMicros,
+      double generatorCpuMicros,
+      double cores) {}
 
   public static void main(String[] args) throws Exception {
     int seconds = 10;
     String sinkKind = "sqs";
+    String clientKind = "netty";
     List<String> servers = List.of("jetty", "jdk");
     int[] rates = rates(RATES);
     for (int i = 0; i < args.length; i++) {
@@ -66,13 +78,16 @@ public final class HttpFrontDoorHarness {
         seconds = Integer.parseInt(args[++i]);
       } else if (args[i].equals("--sink") && i + 1 < args.length && List.of("sqs", "memory").contains(args[i + 1])) {
         sinkKind = args[++i];
+      } else if (args[i].equals("--client") && i + 1 < args.length && List.of("netty", "crt").contains(args[i + 1])) {
+        clientKind = args[++i];
       } else if (args[i].equals("--servers") && i + 1 < args.length) {
         servers = List.of(args[++i].split(","));
       } else if (args[i].equals("--rates") && i + 1 < args.length) {
         rates = rates(args[++i]);
       } else {
         System.out.println(
-            "usage: HttpFrontDoorHarness [--seconds N] [--sink sqs|memory] [--servers jetty,jdk] [--rates 500,1000]");
+            "usage: HttpFrontDoorHarness [--seconds N] [--sink sqs|memory] [--client netty|crt] [--servers jetty,jdk]"
+                + " [--rates 500,1000]");
         return;
       }
     }
@@ -80,7 +95,7 @@ public final class HttpFrontDoorHarness {
     Duration run = Duration.ofSeconds(seconds);
     List<Result> results = new ArrayList<>();
     try (EmbeddedSqs sqs = EmbeddedSqs.start();
-        SqsAsyncClient client = sqs.newAsyncClient()) {
+        SqsAsyncClient client = clientKind.equals("crt") ? crtClient(sqs) : sqs.newAsyncClient()) {
       String queueUrl = client.createQueue(b -> b.queueName("front-door")).join().queueUrl();
       try (SqsEnqueuer enqueuer = SqsEnqueuer.builder().client(client).queueUrl(queueUrl).build()) {
         WebhookSink sink =
@@ -95,19 +110,30 @@ public final class HttpFrontDoorHarness {
                 .version(HttpClient.Version.HTTP_1_1)
                 .executor(Executors.newFixedThreadPool(4, named("bench-http-client")))
                 .build();
+        // Empty the queue after each scenario, so that ElasticMQ's heap does not grow into later scenarios' GC.
+        Runnable purge = () -> client.purgeQueue(b -> b.queueUrl(queueUrl)).join();
         // Warm-up: both servers, every scenario, short; not printed.
         for (String kind : servers) {
           withServer(
-              kind, receiver, port -> runAll(kind, port, http, chosenRates, Duration.ofSeconds(2), new ArrayList<>()));
+              kind, receiver, port -> runAll(kind, port, http, chosenRates, Duration.ofSeconds(2), new ArrayList<>(), purge));
         }
         for (String kind : servers) {
-          withServer(kind, receiver, port -> runAll(kind, port, http, chosenRates, run, results));
+          withServer(kind, receiver, port -> runAll(kind, port, http, chosenRates, run, results, purge));
         }
-        // Drain what was queued so that the queue does not grow across launches' scenarios.
-        client.purgeQueue(b -> b.queueUrl(queueUrl)).join();
       }
     }
-    print(results, seconds, sinkKind);
+    print(results, seconds, sinkKind.equals("memory") ? "a sink that acknowledges at once" : "SqsEnqueuer ("
+        + clientKind + ") → ElasticMQ");
+  }
+
+  /** The SDK client on the AWS CRT HTTP client, the one the README recommends. */
+  private static SqsAsyncClient crtClient(EmbeddedSqs sqs) {
+    return SqsAsyncClient.builder()
+        .endpointOverride(sqs.endpoint())
+        .region(EmbeddedSqs.REGION)
+        .credentialsProvider(EmbeddedSqs.credentials())
+        .httpClientBuilder(AwsCrtAsyncHttpClient.builder().maxConcurrency(50))
+        .build();
   }
 
   @FunctionalInterface
@@ -132,13 +158,16 @@ public final class HttpFrontDoorHarness {
     return Arrays.stream(list.split(",")).mapToInt(Integer::parseInt).toArray();
   }
 
-  private static void runAll(String kind, int port, HttpClient http, int[] rates, Duration run, List<Result> into)
+  private static void runAll(
+      String kind, int port, HttpClient http, int[] rates, Duration run, List<Result> into, Runnable afterScenario)
       throws Exception {
     URI uri = URI.create("http://127.0.0.1:" + port + "/webhooks/github");
     for (int rate : rates) {
       into.add(fixedRate(kind, uri, http, rate, run));
+      afterScenario.run();
     }
     into.add(closedLoop(kind, uri, http, CLIENTS, run));
+    afterScenario.run();
   }
 
   private static final AtomicLong IDS = new AtomicLong();
@@ -146,21 +175,27 @@ public final class HttpFrontDoorHarness {
   /** Signed requests made before the clock starts, so the load generator's signing is not measured. */
   private static List<HttpRequest> signed(URI uri, int count) {
     List<HttpRequest> requests = new ArrayList<>(count);
-    String body = Bodies.json(1024);
     for (int i = 0; i < count; i++) {
-      SignedRequest.Builder signedRequest = SignedRequest.github(SECRET).id("d-" + IDS.incrementAndGet()).body(body);
-      HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30));
-      WebhookHeaders headers = signedRequest.headers();
-      for (String name : headers.names()) {
-        for (String value : headers.all(name)) {
-          if (!name.equalsIgnoreCase("content-length") && !name.equalsIgnoreCase("host")) {
-            b.header(name, value);
-          }
-        }
-      }
-      requests.add(b.POST(HttpRequest.BodyPublishers.ofByteArray(signedRequest.body())).build());
+      requests.add(signed(uri));
     }
     return requests;
+  }
+
+  private static final String BODY = Bodies.json(1024);
+
+  /** One signed request with a fresh delivery id. */
+  private static HttpRequest signed(URI uri) {
+    SignedRequest.Builder signedRequest = SignedRequest.github(SECRET).id("d-" + IDS.incrementAndGet()).body(BODY);
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30));
+    WebhookHeaders headers = signedRequest.headers();
+    for (String name : headers.names()) {
+      for (String value : headers.all(name)) {
+        if (!name.equalsIgnoreCase("content-length") && !name.equalsIgnoreCase("host")) {
+          b.header(name, value);
+        }
+      }
+    }
+    return b.POST(HttpRequest.BodyPublishers.ofByteArray(signedRequest.body())).build();
   }
 
   private static Result fixedRate(String kind, URI uri, HttpClient http, int rate, Duration run) throws Exception {
@@ -198,8 +233,6 @@ public final class HttpFrontDoorHarness {
 
   private static Result closedLoop(String kind, URI uri, HttpClient http, int clients, Duration run)
       throws Exception {
-    int perClient = 4_000;
-    List<HttpRequest> requests = signed(uri, clients * perClient);
     ConcurrentLinkedQueue<Long> answers = new ConcurrentLinkedQueue<>();
     AtomicInteger accepted = new AtomicInteger();
     AtomicInteger sent = new AtomicInteger();
@@ -210,16 +243,17 @@ public final class HttpFrontDoorHarness {
     long end = start + run.toNanos();
     List<CompletableFuture<Void>> loops = new ArrayList<>();
     for (int c = 0; c < clients; c++) {
-      int first = c * perClient;
       loops.add(
           CompletableFuture.runAsync(
               () -> {
-                for (int i = 0; i < perClient && System.nanoTime() < end; i++) {
+                while (System.nanoTime() < end) {
+                  // Signed on the client's thread (a few µs, counted as the load generator's CPU): signing every
+                  // request up front held hundreds of MB and made GC pauses part of the measurement.
+                  HttpRequest request = signed(uri);
                   long t0 = System.nanoTime();
                   sent.incrementAndGet();
                   try {
-                    HttpResponse<Void> r =
-                        http.send(requests.get(first + i), HttpResponse.BodyHandlers.discarding());
+                    HttpResponse<Void> r = http.send(request, HttpResponse.BodyHandlers.discarding());
                     if (r.statusCode() == 202) {
                       accepted.incrementAndGet();
                     }
@@ -244,9 +278,12 @@ public final class HttpFrontDoorHarness {
     long[] sorted = nanos.clone();
     Arrays.sort(sorted);
     long serverSideNanos = 0;
+    long generatorNanos = 0;
     for (Map.Entry<String, Long> e : usage.clientByGroup().entrySet()) {
       if (!e.getKey().startsWith("bench-") && !e.getKey().startsWith("HttpClient")) {
         serverSideNanos += e.getValue();
+      } else {
+        generatorNanos += e.getValue();
       }
     }
     return new Result(
@@ -257,7 +294,14 @@ public final class HttpFrontDoorHarness {
         accepted / seconds,
         sorted[sorted.length / 2] / 1e6,
         sorted[(int) Math.min(sorted.length - 1, sorted.length * 0.99)] / 1e6,
-        accepted == 0 ? 0 : serverSideNanos / 1e3 / accepted);
+        perWebhook(serverSideNanos, accepted),
+        perWebhook(usage.serverNanos(), accepted),
+        perWebhook(generatorNanos, accepted),
+        usage.processNanos() / 1e9 / seconds);
+  }
+
+  private static double perWebhook(long nanos, long accepted) {
+    return accepted == 0 ? 0 : nanos / 1e3 / accepted;
   }
 
   private static java.util.concurrent.ThreadFactory named(String prefix) {
@@ -269,18 +313,20 @@ public final class HttpFrontDoorHarness {
     };
   }
 
-  private static void print(List<Result> results, int seconds, String sinkKind) {
+  private static void print(List<Result> results, int seconds, String sinkName) {
     System.out.printf(
         Locale.ROOT,
         "%nHTTP front door, %d s per scenario, signed GitHub webhooks (1 KiB) → %s%n%n",
         seconds,
-        sinkKind.equals("memory") ? "a sink that acknowledges at once" : "SqsEnqueuer → ElasticMQ");
-    System.out.println("| server | load | sent | 202 | webhooks/s | answer p50 ms | answer p99 ms | CPU µs/webhook |");
-    System.out.println("|---|---|---|---|---|---|---|---|");
+        sinkName);
+    System.out.println(
+        "| server | load | sent | 202 | webhooks/s | answer p50 ms | answer p99 ms | CPU µs/webhook"
+            + " | ElasticMQ µs/webhook | load generator µs/webhook | process cores |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
     for (Result r : results) {
       System.out.printf(
           Locale.ROOT,
-          "| %s | %s | %d | %d | %.0f | %.2f | %.2f | %.0f |%n",
+          "| %s | %s | %d | %d | %.0f | %.2f | %.2f | %.0f | %.0f | %.0f | %.2f |%n",
           r.server(),
           r.load(),
           r.sent(),
@@ -288,7 +334,10 @@ public final class HttpFrontDoorHarness {
           r.perSecond(),
           r.p50(),
           r.p99(),
-          r.cpuMicros());
+          r.cpuMicros(),
+          r.queueCpuMicros(),
+          r.generatorCpuMicros(),
+          r.cores());
     }
   }
 }
