@@ -13,6 +13,7 @@ import dev.hookline.sqs.internal.MessageEffects;
 import dev.hookline.sqs.internal.MessageSettler;
 import dev.hookline.sqs.internal.SqsErrors;
 import dev.hookline.sqs.internal.SqsMessages;
+import dev.hookline.sqs.internal.VisibilityChange;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,7 +47,6 @@ import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
-import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
@@ -712,37 +712,26 @@ public final class SqsConsumerRunner implements AutoCloseable {
     if (messages.isEmpty()) {
       return;
     }
-    List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>(messages.size());
-    for (int i = 0; i < messages.size(); i++) {
-      entries.add(
-          ChangeMessageVisibilityBatchRequestEntry.builder()
-              .id(Integer.toString(i))
-              .receiptHandle(messages.get(i).receiptHandle())
-              .visibilityTimeout(0)
-              .build());
+    List<VisibilityChange> changes = new ArrayList<>(messages.size());
+    for (Message m : messages) {
+      changes.add(new VisibilityChange(m, 0));
     }
-    client
-        .changeMessageVisibilityBatch(b -> b.queueUrl(config.queueUrl()).entries(entries))
-        .whenComplete(
-            (response, failure) -> {
-              if (failure != null) {
-                log.warn(
-                    "Could not release messages a receive returned after close; they become visible after their"
-                        + " visibility timeout. queue={} count={}",
-                    config.queueUrl(),
-                    messages.size(),
-                    failure);
-              } else if (!response.failed().isEmpty()) {
-                log.warn(
-                    "Could not release some messages a receive returned after close; they become visible after"
-                        + " their visibility timeout. queue={} count={}",
-                    config.queueUrl(),
-                    response.failed().size());
-              } else {
+    effects
+        .changeVisibility(changes)
+        .thenAccept(
+            outcome -> {
+              if (outcome.failed().isEmpty()) {
                 log.info(
                     "A receive returned after close; its messages were made visible again. queue={} count={}",
                     config.queueUrl(),
                     messages.size());
+              } else {
+                log.warn(
+                    "Could not release messages a receive returned after close; they become visible after their"
+                        + " visibility timeout. queue={} count={} failed={}",
+                    config.queueUrl(),
+                    messages.size(),
+                    outcome.failed().size());
               }
             });
   }
