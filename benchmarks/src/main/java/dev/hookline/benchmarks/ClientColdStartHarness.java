@@ -10,11 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.crt.AwsCrtAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
@@ -77,7 +79,7 @@ public final class ClientColdStartHarness {
       for (int s = 0; s < samples; s++) {
         List<String> order = new ArrayList<>(CLIENTS);
         if (s % 2 == 1) {
-          java.util.Collections.reverse(order);
+          Collections.reverse(order);
         }
         for (String client : order) {
           results.get(client).add(runChild(client, sqs.endpoint(), queueUrl, calls));
@@ -130,13 +132,7 @@ public final class ClientColdStartHarness {
     long t0 = System.nanoTime();
     SdkAsyncHttpClient.Builder<?> http =
         kind.equals("crt") ? AwsCrtAsyncHttpClient.builder() : NettyNioAsyncHttpClient.builder();
-    try (SqsAsyncClient client =
-        SqsAsyncClient.builder()
-            .endpointOverride(endpoint)
-            .region(EmbeddedSqs.REGION)
-            .credentialsProvider(EmbeddedSqs.credentials())
-            .httpClientBuilder(http)
-            .build()) {
+    try (SqsAsyncClient client = EmbeddedSqs.newAsyncClient(endpoint, http)) {
       long built = System.nanoTime();
       String body = Bodies.json(1024);
       client.sendMessage(b -> b.queueUrl(queueUrl).messageBody(body)).join();
@@ -162,9 +158,8 @@ public final class ClientColdStartHarness {
     }
   }
 
-  private static double median(List<Sample> samples, java.util.function.ToDoubleFunction<Sample> f) {
-    double[] v = samples.stream().mapToDouble(f).sorted().toArray();
-    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  private static double median(List<Sample> samples, ToDoubleFunction<Sample> f) {
+    return ObservabilityHarness.median(samples.stream().mapToDouble(f).toArray());
   }
 
   private static void print(Map<String, List<Sample>> results, int samples, int calls) {

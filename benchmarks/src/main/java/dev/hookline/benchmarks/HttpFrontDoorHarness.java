@@ -95,7 +95,10 @@ public final class HttpFrontDoorHarness {
     Duration run = Duration.ofSeconds(seconds);
     List<Result> results = new ArrayList<>();
     try (EmbeddedSqs sqs = EmbeddedSqs.start();
-        SqsAsyncClient client = clientKind.equals("crt") ? crtClient(sqs) : sqs.newAsyncClient()) {
+        SqsAsyncClient client = clientKind.equals("crt")
+            // The AWS CRT HTTP client, the one the README recommends.
+            ? sqs.newAsyncClient(AwsCrtAsyncHttpClient.builder().maxConcurrency(50))
+            : sqs.newAsyncClient()) {
       String queueUrl = client.createQueue(b -> b.queueName("front-door")).join().queueUrl();
       try (SqsEnqueuer enqueuer = SqsEnqueuer.builder().client(client).queueUrl(queueUrl).build()) {
         WebhookSink sink =
@@ -124,16 +127,6 @@ public final class HttpFrontDoorHarness {
     }
     print(results, seconds, sinkKind.equals("memory") ? "a sink that acknowledges at once" : "SqsEnqueuer ("
         + clientKind + ") → ElasticMQ");
-  }
-
-  /** The SDK client on the AWS CRT HTTP client, the one the README recommends. */
-  private static SqsAsyncClient crtClient(EmbeddedSqs sqs) {
-    return SqsAsyncClient.builder()
-        .endpointOverride(sqs.endpoint())
-        .region(EmbeddedSqs.REGION)
-        .credentialsProvider(EmbeddedSqs.credentials())
-        .httpClientBuilder(AwsCrtAsyncHttpClient.builder().maxConcurrency(50))
-        .build();
   }
 
   @FunctionalInterface

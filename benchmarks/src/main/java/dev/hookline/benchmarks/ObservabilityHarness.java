@@ -402,7 +402,8 @@ public final class ObservabilityHarness {
             median(list.stream().mapToDouble(s -> s.drain().clientMicrosPerMessage()).toArray())));
   }
 
-  private static double median(double[] values) {
+  /** The median of the values (the mean of the middle two for an even count); the array is not changed. */
+  static double median(double[] values) {
     double[] sorted = values.clone();
     java.util.Arrays.sort(sorted);
     int mid = sorted.length / 2;

@@ -144,9 +144,8 @@ public final class SqsConsumerRunner implements AutoCloseable {
   private final Semaphore permits;
   private final int receiveBatch;
   private final Map<String, InFlightMessage> inFlight = new ConcurrentHashMap<>();
-  /** Receives in progress: what a poller waits on → the SDK call behind it. */
-  private final Map<CompletableFuture<ReceiveMessageResponse>, CompletableFuture<ReceiveMessageResponse>> receives =
-      new ConcurrentHashMap<>();
+  /** What the pollers of receives in progress wait on: copies of the SDK calls, so stopping a wait leaves the call. */
+  private final Set<CompletableFuture<?>> receives = ConcurrentHashMap.newKeySet();
   private final Set<CompletableFuture<?>> deadLetterSends = ConcurrentHashMap.newKeySet();
   private final Set<Thread> receiving = ConcurrentHashMap.newKeySet();
   private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
@@ -439,11 +438,16 @@ public final class SqsConsumerRunner implements AutoCloseable {
     receiving.add(Thread.currentThread());
     try {
       CompletableFuture<ReceiveMessageResponse> call = client.receiveMessage(request);
-      // The poller waits on a copy: close() may stop the wait without cancelling the call (see stopPolling).
+      // The poller waits on a copy: close() stops the wait (cancelled after the grace, or the poller interrupted)
+      // without cancelling the call, since a cancelled call could discard messages SQS has already handed over and
+      // leave them invisible for a whole visibility timeout. What the call brings then is released on arrival.
       CompletableFuture<ReceiveMessageResponse> wait = call.copy();
-      receives.put(wait, call);
+      receives.add(wait);
       try {
         return wait.get().messages();
+      } catch (InterruptedException | CancellationException e) {
+        call.thenAccept(response -> releaseLate(response.messages()));
+        throw e;
       } finally {
         receives.remove(wait);
       }
@@ -685,15 +689,10 @@ public final class SqsConsumerRunner implements AutoCloseable {
       }
     }
     // Receives still in progress are long polls on an empty queue, or responses still on their way (a busy machine,
-    // a slow network). Their pollers stop waiting, but the calls are left to finish: cancelling one could discard
-    // messages SQS has already handed over, leaving them invisible for a whole visibility timeout. Whatever such a
-    // call brings is made visible again as soon as it arrives.
-    receives.forEach(
-        (wait, call) -> {
-          if (wait.cancel(true)) {
-            call.thenAccept(response -> releaseLate(response.messages()));
-          }
-        });
+    // a slow network): their pollers stop waiting, and receive() releases whatever the calls bring on arrival.
+    for (CompletableFuture<?> wait : receives) {
+      wait.cancel(true);
+    }
     for (Thread t : pollers) {
       t.interrupt();
     }

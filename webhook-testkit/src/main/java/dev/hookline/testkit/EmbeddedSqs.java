@@ -8,6 +8,7 @@ import org.elasticmq.rest.sqs.TheSQSRestServerBuilder;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -88,6 +89,35 @@ public final class EmbeddedSqs implements AutoCloseable {
         .endpointOverride(endpointOverride)
         .region(REGION)
         .credentialsProvider(credentials())
+        .build();
+  }
+
+  /**
+   * Returns a new async client pointed at this server on the HTTP client you choose, for example {@code
+   * AwsCrtAsyncHttpClient.builder()}; the caller closes it.
+   *
+   * @param httpClient the SDK async HTTP client to build the SQS client on
+   * @return a new client
+   */
+  public SqsAsyncClient newAsyncClient(SdkAsyncHttpClient.Builder<?> httpClient) {
+    return newAsyncClient(endpoint, httpClient);
+  }
+
+  /**
+   * Returns a new async client pointed at an endpoint on the HTTP client you choose; the caller closes it.
+   *
+   * @param endpointOverride the endpoint
+   * @param httpClient the SDK async HTTP client to build the SQS client on
+   * @return a new client
+   */
+  public static SqsAsyncClient newAsyncClient(URI endpointOverride, SdkAsyncHttpClient.Builder<?> httpClient) {
+    Objects.requireNonNull(endpointOverride, "endpointOverride");
+    Objects.requireNonNull(httpClient, "httpClient");
+    return SqsAsyncClient.builder()
+        .endpointOverride(endpointOverride)
+        .region(REGION)
+        .credentialsProvider(credentials())
+        .httpClientBuilder(httpClient)
         .build();
   }
 

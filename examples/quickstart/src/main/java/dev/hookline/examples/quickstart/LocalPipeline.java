@@ -86,14 +86,7 @@ final class LocalPipeline implements AutoCloseable {
     sqs = own(EmbeddedSqs.start());
     syncClient = own(sqs.newSyncClient());
     // The AWS CRT HTTP client, which the README recommends: the least client CPU per message in the benchmarks.
-    SqsAsyncClient asyncClient =
-        own(
-            SqsAsyncClient.builder()
-                .endpointOverride(sqs.endpoint())
-                .region(EmbeddedSqs.REGION)
-                .credentialsProvider(EmbeddedSqs.credentials())
-                .httpClientBuilder(AwsCrtAsyncHttpClient.builder().maxConcurrency(50))
-                .build());
+    SqsAsyncClient asyncClient = own(sqs.newAsyncClient(AwsCrtAsyncHttpClient.builder().maxConcurrency(50)));
 
     queues =
         QueueProvisioner.builder()
