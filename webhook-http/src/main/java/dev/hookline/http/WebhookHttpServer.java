@@ -235,6 +235,9 @@ public final class WebhookHttpServer implements AutoCloseable {
       created2.setHost(bindAddress);
       created2.setPort(port);
       created2.setIdleTimeout(idleTimeout.toMillis());
+      // Draining keeps the idle timeout: Jetty would cut it to 1 s, closing kept-alive connections under a sender that
+      // may be writing its next POST on one; a 503 with Connection: close is the unambiguous answer (see close()).
+      created2.setShutdownIdleTimeout(idleTimeout.toMillis());
       // Connections beyond the limit wait here, not in the kernel's default backlog of 50 (beyond which SYNs are
       // dropped and clients retry only after a second or more).
       created2.setAcceptQueueSize(Math.min(maxConnections, 1024));
@@ -332,7 +335,9 @@ public final class WebhookHttpServer implements AutoCloseable {
 
   /**
    * Drains and stops: stops accepting connections, answers new requests on open connections 503 with {@code
-   * Connection: close}, lets requests in progress finish for up to the shutdown timeout, then stops Jetty, its
+   * Connection: close} (a kept-alive connection keeps its idle timeout while draining, so a request sent on it gets
+   * that answer rather than a closed socket), lets requests in progress finish for up to the shutdown timeout, then
+   * stops Jetty, its
    * threads (never an executor you passed in) and closes every connection. Idempotent; returns at once when nothing
    * is in progress.
    */
