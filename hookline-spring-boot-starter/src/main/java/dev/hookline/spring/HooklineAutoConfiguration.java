@@ -11,6 +11,7 @@ import dev.hookline.core.retry.WebhookProcessor;
 import dev.hookline.core.signature.Providers;
 import dev.hookline.opentelemetry.OpenTelemetryTracing;
 import io.opentelemetry.api.OpenTelemetry;
+import dev.hookline.sqs.SqsClients;
 import dev.hookline.sqs.SqsConsumerConfig;
 import dev.hookline.sqs.SqsConsumerRunner;
 import dev.hookline.sqs.SqsEnqueuer;
@@ -25,6 +26,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ResourceLoader;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsAsyncClientBuilder;
@@ -35,7 +37,8 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClientBuilder;
  *
  * <ul>
  *   <li>{@link SqsAsyncClient}: region and endpoint from {@code hookline.region} and {@code hookline.endpoint},
- *       credentials from the SDK's default chain; Spring closes it (never one you define);
+ *       credentials from the SDK's default chain, on the AWS CRT HTTP client when {@code aws-crt-client} is on the
+ *       classpath ({@link SqsClients}); Spring closes it (never one you define);
  *   <li>{@link SqsEnqueuer} on {@code hookline.queue-url}, and its {@link EnqueuerLifecycle}, which closes it after
  *       the web server has answered its in-flight requests;
  *   <li>{@link WebhookReceiver} with one source per {@code hookline.sources.<name>}, sinking into the enqueuer;
@@ -64,15 +67,19 @@ public class HooklineAutoConfiguration {
   public HooklineAutoConfiguration() {}
 
   /**
-   * The SQS client shared by the enqueuer and the consumer.
+   * The SQS client shared by the enqueuer and the consumer, on the AWS CRT HTTP client when the application has
+   * {@code aws-crt-client} on its classpath, else on the SDK's default (see {@link SqsClients}).
    *
    * @param properties the settings
+   * @param resourceLoader where to look for {@code aws-crt-client}: the application's class loader
    * @return the client; Spring closes it after every lifecycle has stopped
    */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
-  public SqsAsyncClient hooklineSqsAsyncClient(HooklineProperties properties) {
-    SqsAsyncClientBuilder builder = SqsAsyncClient.builder();
+  public SqsAsyncClient hooklineSqsAsyncClient(HooklineProperties properties, ResourceLoader resourceLoader) {
+    ClassLoader classLoader = resourceLoader.getClassLoader();
+    SqsAsyncClientBuilder builder =
+        classLoader != null ? SqsClients.asyncClientBuilder(classLoader) : SqsClients.asyncClientBuilder();
     if (properties.getRegion() != null && !properties.getRegion().isBlank()) {
       builder.region(Region.of(properties.getRegion()));
     }

@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.hookline.core.WebhookHeaders;
 import dev.hookline.core.WebhookReceiver;
+import dev.hookline.sqs.SqsClients;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -67,13 +68,13 @@ public class HttpApiReceiverFunction implements RequestHandler<APIGatewayV2HTTPE
 
   /**
    * Creates the function from environment variables (see the class description): a receiver with the configured
-   * sources and an SQS enqueuer on a client built with the SDK's defaults (region and credentials from the Lambda
-   * environment).
+   * sources and an SQS enqueuer on a client from {@link dev.hookline.sqs.SqsClients#create()} (region and
+   * credentials from the Lambda environment, AWS CRT when it is on the classpath).
    *
    * @throws IllegalStateException naming the first missing or invalid variable
    */
   public HttpApiReceiverFunction() {
-    this(LambdaEnvironment.system(), SqsAsyncClient::create);
+    this(LambdaEnvironment.system(), SqsClients::create);
   }
 
   /**

@@ -16,8 +16,9 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
 /**
  * Builds the functions' parts from the environment, once per execution environment, in the INIT phase. The SQS
- * and DynamoDB clients built here use the SDK's defaults (region and credentials from the Lambda environment, the async HTTP
- * client found on the class path) and lives as long as the execution environment.
+ * and DynamoDB clients built here use the SDK's defaults (region and credentials from the Lambda environment; the
+ * SQS client on AWS CRT when it is on the class path, see {@code SqsClients}) and live as long as the execution
+ * environment.
  */
 final class LambdaWiring {
 

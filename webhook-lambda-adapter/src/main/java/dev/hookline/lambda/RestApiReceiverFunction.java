@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.hookline.core.WebhookHeaders;
 import dev.hookline.core.WebhookReceiver;
+import dev.hookline.sqs.SqsClients;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -37,7 +38,7 @@ public class RestApiReceiverFunction
    * @throws IllegalStateException naming the first missing or invalid variable
    */
   public RestApiReceiverFunction() {
-    this(LambdaEnvironment.system(), SqsAsyncClient::create);
+    this(LambdaEnvironment.system(), SqsClients::create);
   }
 
   /**

@@ -10,6 +10,7 @@ import dev.hookline.core.internal.Failures;
 import dev.hookline.core.internal.LogContext;
 import dev.hookline.core.retry.Decision;
 import dev.hookline.core.retry.WebhookProcessor;
+import dev.hookline.sqs.SqsClients;
 import dev.hookline.sqs.internal.BatchOutcome;
 import dev.hookline.sqs.internal.DeadLetters;
 import dev.hookline.sqs.internal.MessageEffects;
@@ -91,7 +92,8 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  * </ul>
  *
  * <p>The SQS and DynamoDB clients are built with the SDK's defaults: region and credentials come from the Lambda
- * environment.
+ * environment. The SQS client runs on the AWS CRT HTTP client when {@code aws-crt-client} is on the classpath (see
+ * {@link dev.hookline.sqs.SqsClients}).
  *
  * <pre>{@code
  * // Handler: com.example.OrdersFunction::handleRequest
@@ -135,7 +137,7 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
    * @throws IllegalStateException naming the first missing or invalid variable
    */
   public SqsBatchFunction() {
-    this(LambdaWiring.sqsBatchFunction(LambdaEnvironment.system(), null, SqsAsyncClient::create));
+    this(LambdaWiring.sqsBatchFunction(LambdaEnvironment.system(), null, SqsClients::create));
   }
 
   /**
@@ -148,7 +150,7 @@ public class SqsBatchFunction implements RequestHandler<SQSEvent, SQSBatchRespon
   public SqsBatchFunction(WebhookHandler handler) {
     this(
         LambdaWiring.sqsBatchFunction(
-            LambdaEnvironment.system(), Objects.requireNonNull(handler, "handler"), SqsAsyncClient::create));
+            LambdaEnvironment.system(), Objects.requireNonNull(handler, "handler"), SqsClients::create));
   }
 
   /**
