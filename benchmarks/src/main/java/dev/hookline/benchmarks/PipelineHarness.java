@@ -52,8 +52,10 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
  *   <li><b>Drain.</b> The raw consumer loop ({@code ReceiveMessage} max 10, decode, {@code DeleteMessageBatch}; 1, 4
  *       and 8 pollers) against the runner with a no-op handler, at its default config and at a tuned one. The end of a
  *       drain is when SQS has confirmed the N-th delete (counted by an SDK interceptor, the same for both).
- *   <li><b>Latency.</b> One message at a time at a fixed rate (default 200 msgs/s for 10 s), the send time in the
- *       body; the handler records send→handle. Then, idle for a second, how long {@code close()} takes.
+ *   <li><b>Latency.</b> One message at a time at a fixed rate (default 200 msgs/s, 10 s per consumer), the send
+ *       time in the body; the handler records send→handle. All consumers run at once, each on its own queue, and the
+ *       producer feeds them in turn, a quarter of a second each, so their samples share the machine's disturbances.
+ *       Then, idle for a second, how long each {@code close()} takes.
  * </ol>
  *
  * <p>CPU per message is measured per Java thread, leaving out ElasticMQ's threads (it runs in this JVM), so it is
@@ -153,10 +155,13 @@ public final class PipelineHarness {
       storeLatencies.add(storeLatency("SqsEnqueuer.store (Netty), one at a time", client));
       storeLatencies.add(storeLatency("SqsEnqueuer.store (CRT), one at a time", crtClient));
       progress("latency at " + options.rate + " msgs/s for " + options.latencySeconds + " s");
-      latencyResults.add(latency("raw loop, 1 poller", 1, null));
-      latencyResults.add(latency("raw loop, 4 pollers", 4, null));
-      latencyResults.add(latency("runner, default config", 0, defaultConfig(createQueue("lat-default"))));
-      latencyResults.add(latency("runner, tuned config", 0, tunedConfig(createQueue("lat-tuned"))));
+      latencyResults.addAll(
+          latencies(
+              List.of(
+                  new LatencySpec("raw loop, 1 poller", 1, null),
+                  new LatencySpec("raw loop, 4 pollers", 4, null),
+                  new LatencySpec("runner, default config", 0, defaultConfig(createQueue("lat-default"))),
+                  new LatencySpec("runner, tuned config", 0, tunedConfig(createQueue("lat-tuned"))))));
       long dead = approximateMessages(deadLetterQueueUrl);
       print(args, dead);
     } finally {
@@ -490,85 +495,111 @@ public final class PipelineHarness {
     return end;
   }
 
-  private LatencyResult latency(String name, int rawPollers, SqsConsumerConfig config) throws Exception {
-    int total = (int) Math.round(options.rate * options.latencySeconds);
-    long[] latencies = new long[total];
-    long[] sendCalls = new long[total];
-    Arrays.fill(latencies, -1);
-    CountDownLatch allHandled = new CountDownLatch(total);
-    AtomicLong lastHandled = new AtomicLong();
-    Consumer<Webhook> handler =
-        webhook -> {
-          long now = System.nanoTime() - EPOCH;
-          byte[] body = webhook.body();
-          int seq = (int) Bodies.numberField(body, "seq");
-          if (seq < total && latencies[seq] < 0) {
-            latencies[seq] = now - Bodies.numberField(body, "sentNanos");
-            lastHandled.set(now);
-            allHandled.countDown();
-          }
-        };
-    String queueUrl = config != null ? config.queueUrl() : createQueue("lat-raw");
-    RawConsumer raw = null;
-    SqsConsumerRunner runner = null;
-    if (config == null) {
-      raw = new RawConsumer(client, queueUrl, rawPollers, handler);
-      raw.start();
-    } else {
-      runner = runner(config, handler);
-      runner.start();
+  /** A consumer in the latency scenario: a raw loop with {@code rawPollers} pollers, or the runner on {@code config}. */
+  private record LatencySpec(String name, int rawPollers, SqsConsumerConfig config) {}
+
+  /**
+   * Send→handle latency of each consumer at {@code --rate} messages per second, each on its own queue, all started
+   * together: the producer sends one message at a time at that rate to one consumer's queue for a quarter of a
+   * second, then to the next one's, in turn, so the consumers' samples interleave in time and whatever disturbs the
+   * machine in a window (GC, the scheduler, ElasticMQ) lands on all of them alike, rather than on whichever consumer
+   * happened to run then. The others wait in their long polls meanwhile, as consumers of a bursty source do.
+   */
+  private List<LatencyResult> latencies(List<LatencySpec> specs) throws Exception {
+    int n = specs.size();
+    int slice = Math.max(1, (int) Math.round(options.rate / 4));
+    int total = Math.max(1, (int) Math.round(options.rate * options.latencySeconds / slice)) * slice;
+    long[][] latencies = new long[n][total];
+    long[][] sendCalls = new long[n][total];
+    for (long[] l : latencies) {
+      Arrays.fill(l, -1);
+    }
+    CountDownLatch allHandled = new CountDownLatch(n * total);
+    String[] queues = new String[n];
+    RawConsumer[] raws = new RawConsumer[n];
+    SqsConsumerRunner[] runners = new SqsConsumerRunner[n];
+    for (int i = 0; i < n; i++) {
+      long[] mine = latencies[i];
+      Consumer<Webhook> handler =
+          webhook -> {
+            long now = System.nanoTime() - EPOCH;
+            byte[] body = webhook.body();
+            int seq = (int) Bodies.numberField(body, "seq");
+            if (seq < total && mine[seq] < 0) {
+              mine[seq] = now - Bodies.numberField(body, "sentNanos");
+              allHandled.countDown();
+            }
+          };
+      LatencySpec spec = specs.get(i);
+      if (spec.config() == null) {
+        queues[i] = createQueue("lat-raw");
+        raws[i] = new RawConsumer(client, queues[i], spec.rawPollers(), handler);
+        raws[i].start();
+      } else {
+        queues[i] = spec.config().queueUrl();
+        runners[i] = runner(spec.config(), handler);
+        runners[i].start();
+      }
     }
     Thread.sleep(1000); // let the pollers reach their long poll
     ScheduledExecutorService producer =
         Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "bench-producer"));
-    AtomicInteger seqs = new AtomicInteger();
+    AtomicInteger sends = new AtomicInteger();
     CompletableFuture<Void> producedAll = new CompletableFuture<>();
     long period = Math.round(1e9 / options.rate);
     ScheduledFuture<?> task =
         producer.scheduleAtFixedRate(
             () -> {
-              int seq = seqs.getAndIncrement();
-              if (seq >= total) {
+              int k = sends.getAndIncrement();
+              int round = k / slice / n;
+              int consumer = k / slice % n;
+              int seq = round * slice + k % slice;
+              if (k >= n * total) {
                 producedAll.complete(null);
                 return;
               }
               long sent = System.nanoTime() - EPOCH;
               EncodedEnvelope e =
-                  codec.encode(webhook("lat-" + seq, Bodies.event(seq, sent, options.bodyBytes)));
+                  codec.encode(webhook("lat-" + consumer + "-" + seq, Bodies.event(seq, sent, options.bodyBytes)));
+              long[] calls = sendCalls[consumer];
               client
                   .sendMessage(
-                      b -> b.queueUrl(queueUrl).messageBody(e.body()).messageAttributes(attributes(e)))
-                  .whenComplete((ok, error) -> sendCalls[seq] = System.nanoTime() - EPOCH - sent);
+                      b -> b.queueUrl(queues[consumer]).messageBody(e.body()).messageAttributes(attributes(e)))
+                  .whenComplete((ok, error) -> calls[seq] = System.nanoTime() - EPOCH - sent);
             },
             0,
             period,
             TimeUnit.NANOSECONDS);
-    producedAll.get(options.latencySeconds + 60, TimeUnit.SECONDS);
+    producedAll.get((long) n * options.latencySeconds + 60, TimeUnit.SECONDS);
     task.cancel(false);
     producer.shutdown();
     boolean complete = allHandled.await(60, TimeUnit.SECONDS);
     Thread.sleep(1000); // idle before close
-    long closeStart = System.nanoTime();
-    if (raw != null) {
-      raw.stop();
-    } else {
-      runner.close();
+    List<LatencyResult> results = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      long closeStart = System.nanoTime();
+      if (raws[i] != null) {
+        raws[i].stop();
+      } else {
+        runners[i].close();
+      }
+      double closeMillis = (System.nanoTime() - closeStart) / 1e6;
+      LatencyResult r = new LatencyResult();
+      r.name = specs.get(i).name();
+      r.expected = total;
+      long[] got = Arrays.stream(latencies[i]).filter(v -> v >= 0).sorted().toArray();
+      r.handled = got.length;
+      r.complete = complete;
+      r.p50 = percentileMillis(got, 0.50);
+      r.p99 = percentileMillis(got, 0.99);
+      r.max = got.length == 0 ? Double.NaN : got[got.length - 1] / 1e6;
+      long[] calls = Arrays.stream(sendCalls[i]).filter(v -> v > 0).sorted().toArray();
+      r.sendP50 = percentileMillis(calls, 0.50);
+      r.sendP99 = percentileMillis(calls, 0.99);
+      r.closeMillis = raws[i] != null ? Double.NaN : closeMillis;
+      results.add(r);
     }
-    double closeMillis = (System.nanoTime() - closeStart) / 1e6;
-    LatencyResult r = new LatencyResult();
-    r.name = name;
-    r.expected = total;
-    r.handled = total - allHandled.getCount();
-    r.complete = complete;
-    long[] got = Arrays.stream(latencies).filter(v -> v >= 0).sorted().toArray();
-    r.p50 = percentileMillis(got, 0.50);
-    r.p99 = percentileMillis(got, 0.99);
-    r.max = got.length == 0 ? Double.NaN : got[got.length - 1] / 1e6;
-    long[] calls = Arrays.stream(sendCalls).filter(v -> v > 0).sorted().toArray();
-    r.sendP50 = percentileMillis(calls, 0.50);
-    r.sendP99 = percentileMillis(calls, 0.99);
-    r.closeMillis = raw != null ? Double.NaN : closeMillis;
-    return r;
+    return results;
   }
 
   // -----------------------------------------------------------------------------------------------------------------
@@ -644,7 +675,7 @@ public final class PipelineHarness {
         .append(String.format(Locale.ROOT, "%.0f", options.rate))
         .append(" msgs/s for ")
         .append(options.latencySeconds)
-        .append(" s (then idle 1 s, then close)\n\n");
+        .append(" s each, consumers fed in turn for 0.25 s each (then idle 1 s, then close)\n\n");
     out.append("| Consumer | handled | p50 ms | p99 ms | max ms | SendMessage call p50 / p99 ms | close() ms |\n");
     out.append("|---|---:|---:|---:|---:|---:|---:|\n");
     for (LatencyResult r : latencyResults) {

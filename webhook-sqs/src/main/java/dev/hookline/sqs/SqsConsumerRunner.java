@@ -74,9 +74,11 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
  *
  * <p><b>Pollers size themselves.</b> {@link SqsConsumerConfig#pollers()} receives (default 1) always run. While a
  * receive comes back full and permits are still free, another poller starts, up to one per 10 messages of {@code
- * maxInFlight} and at most 10; an extra poller stops when its receive comes back empty or fails. So a backlog is read
- * with several receives in flight, an idle queue costs one long poll, and slow handlers still hold the pollers back
- * through the permits, since each poller takes permits before it receives.
+ * maxInFlight} and at most 10; while receives bring fewer messages, one spare poller beyond the configured ones runs, so
+ * that a message arriving while a poller hands its batch over finds a long poll waiting. An extra poller stops when
+ * its receive comes back empty or fails. So a backlog is read with several receives in flight, a trickle with two, an
+ * idle queue costs one long poll, and slow handlers still hold the pollers back through the permits, since each
+ * poller takes permits before it receives.
  *
  * <p><b>Leases.</b> Messages are received with the configured visibility timeout. A heartbeat extends the lease of
  * messages still being handled before it runs out, up to {@link SqsConsumerConfig#maxProcessingTime()} from
@@ -268,19 +270,20 @@ public final class SqsConsumerRunner implements AutoCloseable {
   }
 
   /**
-   * The adaptive rule, after a receive came back full: while permits are still free and fewer than {@link
-   * #maxPollers} run, start one more poller, so receives overlap while the queue has a backlog. Extra pollers stop
-   * when a receive comes back empty or fails ({@link #pollLoop}), leaving the configured ones. {@code maxInFlight}
-   * stays the bound on messages held: every poller takes permits before it receives.
+   * The adaptive rule: after a receive came back full, while permits are still free and fewer than {@link
+   * #maxPollers} run, start one more poller, so receives overlap while the queue has a backlog; after a receive came
+   * back with fewer messages, keep one spare beyond the configured pollers ({@code limit}). Extra pollers stop when a
+   * receive comes back empty or fails ({@link #pollLoop}), leaving the configured ones. {@code maxInFlight} stays the
+   * bound on messages held: every poller takes permits before it receives.
    */
-  private void maybeAddPoller() {
+  private void maybeAddPoller(int limit) {
     if (permits.availablePermits() == 0) {
       return;
     }
     int n;
     do {
       n = activePollers.get();
-      if (n >= maxPollers) {
+      if (n >= limit) {
         return;
       }
     } while (!activePollers.compareAndSet(n, n + 1));
@@ -294,7 +297,7 @@ public final class SqsConsumerRunner implements AutoCloseable {
     } finally {
       lifecycle.unlock();
     }
-    log.debug("Receive came back full; another poller started. queue={} pollers={}", config.queueUrl(), n + 1);
+    log.debug("Messages arriving; another poller started. queue={} pollers={}", config.queueUrl(), n + 1);
   }
 
   private void pollLoop(boolean configured) {
@@ -379,8 +382,12 @@ public final class SqsConsumerRunner implements AutoCloseable {
         dispatch(messages);
       }
       if (messages.size() >= receiveBatch) {
-        maybeAddPoller();
-      } else if (messages.isEmpty() && !configured) {
+        maybeAddPoller(maxPollers);
+      } else if (!messages.isEmpty()) {
+        // Messages are arriving: keep one receive beyond the configured ones open, so that a message sent while this
+        // poller hands its batch over and calls again finds a long poll already waiting (a lower tail latency).
+        maybeAddPoller(Math.min(maxPollers, config.pollers() + 1));
+      } else if (!configured) {
         return;
       }
     }

@@ -75,6 +75,36 @@ class SqsConsumerRunnerAdaptivePollersIntegrationTest {
     assertThat(queues.depth(pair.dlqUrl())).isZero();
   }
 
+  @Test
+  void whileMessagesTrickleInOneSpareReceiveWaitsAndAnIdleQueueGoesBackToOne() {
+    var pair = SQS.createQueueWithDlq("spare", 5, 30);
+    CountingHandler handler = new CountingHandler((w, a) -> {});
+    // Defaults except the long poll: the spare's empty receive returns within the test, after the check below.
+    SqsConsumerConfig config =
+        SqsConsumerConfig.builder()
+            .queueUrl(pair.queueUrl())
+            .deadLetterQueueUrl(pair.dlqUrl())
+            .waitTime(Duration.ofSeconds(5))
+            .build();
+    try (SqsConsumerRunner runner =
+        SqsConsumerRunner.builder()
+            .client(SQS.asyncClient())
+            .config(config)
+            .processor(TestWebhooks.processor(handler, Duration.ofSeconds(1), 3))
+            .build()) {
+      runner.start();
+      Await.until(Duration.ofSeconds(15), "the configured poller", () -> pollerThreads(pair.queueUrl()) == 1);
+
+      queues.send(pair.queueUrl(), List.of("spare-1"));
+      Await.untilProgressReaches(Duration.ofSeconds(15), "handled", handler.totalSuccesses::get, 1);
+      Await.until(Duration.ofSeconds(15), "a spare receive", () -> pollerThreads(pair.queueUrl()) == 2);
+
+      // Nothing more arrives: the spare's long poll comes back empty and it stops.
+      Await.until(Duration.ofSeconds(30), "back to one receive", () -> pollerThreads(pair.queueUrl()) == 1);
+    }
+    assertThat(handler.successes("spare-1")).isEqualTo(1);
+  }
+
   private static long pollerThreads(String queueUrl) {
     String name = queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
     return Thread.getAllStackTraces().keySet().stream()
