@@ -54,7 +54,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
  *       drain is when SQS has confirmed the N-th delete (counted by an SDK interceptor, the same for both).
  *   <li><b>Latency.</b> One message at a time at a fixed rate (default 200 msgs/s, 10 s per consumer), the send
  *       time in the body; the handler records send→handle. All consumers run at once, each on its own queue, and the
- *       producer feeds them in turn, a quarter of a second each, so their samples share the machine's disturbances.
+ *       producer feeds them in turn, 50 ms each, so their samples share the machine's disturbances.
  *       Then, idle for a second, how long each {@code close()} takes.
  * </ol>
  *
@@ -500,14 +500,14 @@ public final class PipelineHarness {
 
   /**
    * Send→handle latency of each consumer at {@code --rate} messages per second, each on its own queue, all started
-   * together: the producer sends one message at a time at that rate to one consumer's queue for a quarter of a
+   * together: the producer sends one message at a time at that rate to one consumer's queue for a twentieth of a
    * second, then to the next one's, in turn, so the consumers' samples interleave in time and whatever disturbs the
    * machine in a window (GC, the scheduler, ElasticMQ) lands on all of them alike, rather than on whichever consumer
    * happened to run then. The others wait in their long polls meanwhile, as consumers of a bursty source do.
    */
   private List<LatencyResult> latencies(List<LatencySpec> specs) throws Exception {
     int n = specs.size();
-    int slice = Math.max(1, (int) Math.round(options.rate / 4));
+    int slice = Math.max(1, (int) Math.round(options.rate / 20));
     int total = Math.max(1, (int) Math.round(options.rate * options.latencySeconds / slice)) * slice;
     long[][] latencies = new long[n][total];
     long[][] sendCalls = new long[n][total];
@@ -675,7 +675,7 @@ public final class PipelineHarness {
         .append(String.format(Locale.ROOT, "%.0f", options.rate))
         .append(" msgs/s for ")
         .append(options.latencySeconds)
-        .append(" s each, consumers fed in turn for 0.25 s each (then idle 1 s, then close)\n\n");
+        .append(" s each, consumers fed in turn for 50 ms each (then idle 1 s, then close)\n\n");
     out.append("| Consumer | handled | p50 ms | p99 ms | max ms | SendMessage call p50 / p99 ms | close() ms |\n");
     out.append("|---|---:|---:|---:|---:|---:|---:|\n");
     for (LatencyResult r : latencyResults) {
