@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -85,6 +86,7 @@ public final class PipelineHarness {
   /** The async client on the AWS CRT HTTP client. */
   private SqsAsyncClient crtClient;
   private final List<StoreLatency> storeLatencies = new ArrayList<>();
+  private final List<StoreLatency> openStoreLatencies = new ArrayList<>();
   private String deadLetterQueueUrl;
   private List<Webhook> webhooks;
 
@@ -154,6 +156,12 @@ public final class PipelineHarness {
       storeLatencies.add(storeLatency("raw SendMessage (Netty), one at a time", null));
       storeLatencies.add(storeLatency("SqsEnqueuer.store (Netty), one at a time", client));
       storeLatencies.add(storeLatency("SqsEnqueuer.store (CRT), one at a time", crtClient));
+      for (int rate : new int[] {500, 1000}) {
+        progress("store latency, open loop at " + rate + " stores/s for " + options.latencySeconds + " s");
+        openStoreLatencies.add(openStoreLatency("raw SendMessage (Netty)", null, rate));
+        openStoreLatencies.add(openStoreLatency("SqsEnqueuer.store (Netty)", client, rate));
+        openStoreLatencies.add(openStoreLatency("SqsEnqueuer.store (CRT)", crtClient, rate));
+      }
       progress("latency at " + options.rate + " msgs/s for " + options.latencySeconds + " s");
       latencyResults.addAll(
           latencies(
@@ -367,6 +375,67 @@ public final class PipelineHarness {
    * Store latency at 100 stores/s: one call at a time, each timed from call to acknowledgement. With {@code
    * sqsClient} null, a raw {@code SendMessage} on the Netty client; otherwise {@link SqsEnqueuer#store}.
    */
+  /**
+   * Store latency in an open loop, as an HTTP front door sees it: a store starts every {@code 1/rate} seconds whether
+   * or not the ones before it have finished, each timed from call to acknowledgement, so stores overlap as requests
+   * do. With {@code sqsClient} null, a raw async {@code SendMessage} per store (Netty).
+   */
+  private StoreLatency openStoreLatency(String name, SqsAsyncClient sqsClient, int rate) throws Exception {
+    String queueUrl = createQueue("store-open");
+    SqsEnqueuer enqueuer =
+        sqsClient == null ? null : SqsEnqueuer.builder().client(sqsClient).queueUrl(queueUrl).build();
+    int total = rate * options.latencySeconds;
+    long[] took = new long[total];
+    CountDownLatch done = new CountDownLatch(total);
+    ScheduledExecutorService starter =
+        Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "bench-store-starter"));
+    AtomicInteger next = new AtomicInteger();
+    ScheduledFuture<?> task =
+        starter.scheduleAtFixedRate(
+            () -> {
+              int i = next.getAndIncrement();
+              if (i >= total) {
+                return;
+              }
+              Webhook w = webhooks.get(i % webhooks.size());
+              long start = System.nanoTime();
+              CompletionStage<?> call;
+              if (enqueuer == null) {
+                EncodedEnvelope e = codec.encode(w);
+                call =
+                    client.sendMessage(
+                        b -> b.queueUrl(queueUrl).messageBody(e.body()).messageAttributes(attributes(e)));
+              } else {
+                call = enqueuer.store(w, STORE_BUDGET);
+              }
+              call.whenComplete(
+                  (ok, error) -> {
+                    took[i] = error == null ? System.nanoTime() - start : Long.MAX_VALUE;
+                    done.countDown();
+                  });
+            },
+            0,
+            Math.round(1e9 / rate),
+            TimeUnit.NANOSECONDS);
+    boolean complete = done.await(options.latencySeconds + 60L, TimeUnit.SECONDS);
+    task.cancel(false);
+    starter.shutdown();
+    if (enqueuer != null) {
+      enqueuer.close();
+    }
+    client.purgeQueue(b -> b.queueUrl(queueUrl)).join();
+    if (!complete) {
+      throw new IllegalStateException(name + " at " + rate + "/s: stores did not finish in time");
+    }
+    Arrays.sort(took);
+    StoreLatency r = new StoreLatency();
+    r.name = name + " at " + rate + "/s";
+    r.p50 = percentileMillis(took, 0.50);
+    r.p99 = percentileMillis(took, 0.99);
+    progress(String.format(Locale.ROOT, "%-40s p50 %.2f ms  p99 %.2f ms", r.name, r.p50, r.p99));
+    return r;
+  }
+
   private StoreLatency storeLatency(String name, SqsAsyncClient sqsClient) throws Exception {
     String queueUrl = createQueue("store-latency");
     SqsEnqueuer enqueuer =
@@ -687,6 +756,11 @@ public final class PipelineHarness {
     out.append("\n### Store latency at 100 stores/s, one at a time\n\n");
     out.append("| Producer | p50 ms | p99 ms |\n|---|---:|---:|\n");
     for (StoreLatency r : storeLatencies) {
+      out.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f |%n", r.name, r.p50, r.p99));
+    }
+    out.append("\n### Store latency in an open loop (stores overlap, as at an HTTP front door)\n\n");
+    out.append("| Producer | p50 ms | p99 ms |\n|---|---:|---:|\n");
+    for (StoreLatency r : openStoreLatencies) {
       out.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f |%n", r.name, r.p50, r.p99));
     }
 
