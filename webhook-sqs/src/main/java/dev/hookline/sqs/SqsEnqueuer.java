@@ -133,8 +133,9 @@ public final class SqsEnqueuer implements WebhookSink, AutoCloseable {
    * maxConcurrentCalls}, carry only full batches. Two: a lone store never waits, and while one partial batch is in
    * flight the next can already leave with what gathered, so N blocking callers pay about one round trip each and
    * share calls (about 3 stores per call with 8 blocking callers on embedded ElasticMQ). One slot made bigger batches
-   * (5–7 per call) but no measurable gain in throughput on a loaded machine, at the cost of each store waiting for
-   * the call before it; see {@code benchmarks/README.md}.
+   * (5–7 per call) and gave 8 blocking callers 1.2–1.3× the throughput at 0.65× the client CPU, but overlapping
+   * stores in an open loop, as at a front door, waited longer (CRT p99 8.1 against 5.2 ms at 500 stores/s); see
+   * {@code benchmarks/README.md}.
    */
   private static final int PARTIAL_BATCH_CALLS = 2;
 
