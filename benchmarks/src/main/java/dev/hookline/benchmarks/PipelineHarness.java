@@ -372,10 +372,6 @@ public final class PipelineHarness {
   }
 
   /**
-   * Store latency at 100 stores/s: one call at a time, each timed from call to acknowledgement. With {@code
-   * sqsClient} null, a raw {@code SendMessage} on the Netty client; otherwise {@link SqsEnqueuer#store}.
-   */
-  /**
    * Store latency in an open loop, as an HTTP front door sees it: a store starts every {@code 1/rate} seconds whether
    * or not the ones before it have finished, each timed from call to acknowledgement, so stores overlap as requests
    * do. With {@code sqsClient} null, a raw async {@code SendMessage} per store (Netty).
@@ -436,6 +432,10 @@ public final class PipelineHarness {
     return r;
   }
 
+  /**
+   * Store latency at 100 stores/s: one call at a time, each timed from call to acknowledgement. With {@code
+   * sqsClient} null, a raw {@code SendMessage} on the Netty client; otherwise {@link SqsEnqueuer#store}.
+   */
   private StoreLatency storeLatency(String name, SqsAsyncClient sqsClient) throws Exception {
     String queueUrl = createQueue("store-latency");
     SqsEnqueuer enqueuer =
