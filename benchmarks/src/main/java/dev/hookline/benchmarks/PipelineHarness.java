@@ -393,18 +393,9 @@ public final class PipelineHarness {
               if (i >= total) {
                 return;
               }
-              Webhook w = webhooks.get(i % webhooks.size());
               long start = System.nanoTime();
-              CompletionStage<?> call;
-              if (enqueuer == null) {
-                EncodedEnvelope e = codec.encode(w);
-                call =
-                    client.sendMessage(
-                        b -> b.queueUrl(queueUrl).messageBody(e.body()).messageAttributes(attributes(e)));
-              } else {
-                call = enqueuer.store(w, STORE_BUDGET);
-              }
-              call.whenComplete(
+              storeOrSend(enqueuer, queueUrl, webhooks.get(i % webhooks.size()))
+                  .whenComplete(
                   (ok, error) -> {
                     took[i] = error == null ? System.nanoTime() - start : Long.MAX_VALUE;
                     done.countDown();
@@ -423,9 +414,23 @@ public final class PipelineHarness {
     if (!complete) {
       throw new IllegalStateException(name + " at " + rate + "/s: stores did not finish in time");
     }
+    return storeLatencyResult(name + " at " + rate + "/s", took);
+  }
+
+  /** One store: {@link SqsEnqueuer#store}, or with no enqueuer a raw {@code SendMessage} on the Netty client. */
+  private CompletionStage<?> storeOrSend(SqsEnqueuer enqueuer, String queueUrl, Webhook webhook) {
+    if (enqueuer != null) {
+      return enqueuer.store(webhook, STORE_BUDGET);
+    }
+    EncodedEnvelope e = codec.encode(webhook);
+    return client.sendMessage(b -> b.queueUrl(queueUrl).messageBody(e.body()).messageAttributes(attributes(e)));
+  }
+
+  /** Sorts {@code took} (nanoseconds) and returns its p50 and p99 in milliseconds, logging them. */
+  private StoreLatency storeLatencyResult(String name, long[] took) {
     Arrays.sort(took);
     StoreLatency r = new StoreLatency();
-    r.name = name + " at " + rate + "/s";
+    r.name = name;
     r.p50 = percentileMillis(took, 0.50);
     r.p99 = percentileMillis(took, 0.99);
     progress(String.format(Locale.ROOT, "%-40s p50 %.2f ms  p99 %.2f ms", r.name, r.p50, r.p99));
@@ -450,27 +455,15 @@ public final class PipelineHarness {
         TimeUnit.NANOSECONDS.sleep(wait);
       }
       next += period;
-      Webhook w = webhooks.get(i % webhooks.size());
       long start = System.nanoTime();
-      if (enqueuer == null) {
-        EncodedEnvelope e = codec.encode(w);
-        client.sendMessage(b -> b.queueUrl(queueUrl).messageBody(e.body()).messageAttributes(attributes(e))).join();
-      } else {
-        enqueuer.store(w, STORE_BUDGET).toCompletableFuture().join();
-      }
+      storeOrSend(enqueuer, queueUrl, webhooks.get(i % webhooks.size())).toCompletableFuture().join();
       took[i] = System.nanoTime() - start;
     }
     if (enqueuer != null) {
       enqueuer.close();
     }
     client.purgeQueue(b -> b.queueUrl(queueUrl)).join();
-    Arrays.sort(took);
-    StoreLatency r = new StoreLatency();
-    r.name = name;
-    r.p50 = percentileMillis(took, 0.50);
-    r.p99 = percentileMillis(took, 0.99);
-    progress(String.format(Locale.ROOT, "%-40s p50 %.2f ms  p99 %.2f ms", name, r.p50, r.p99));
-    return r;
+    return storeLatencyResult(name, took);
   }
 
   private Result rawSyncDrain(String name, String queueUrl, int n, int threads) throws Exception {

@@ -10,8 +10,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -63,7 +61,7 @@ class SqsClientsIntegrationTest {
     return builder
         .endpointOverride(SQS.server().endpoint())
         .region(EmbeddedSqs.REGION)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
+        .credentialsProvider(EmbeddedSqs.credentials())
         .overrideConfiguration(o -> o.addExecutionInterceptor(new UserAgents(agents)))
         .build();
   }
